@@ -1,0 +1,80 @@
+package auth
+
+import "strings"
+
+// unusablePrefix marks a password that can never match (Django's
+// UNUSABLE_PASSWORD_PREFIX). No hasher's encoding starts with it.
+const unusablePrefix = "!"
+
+// verifier is a parsed, bounds-checked encoded hash.
+type verifier interface {
+	// verify reports whether password derives the stored key.
+	verify(password string) bool
+	// weak reports whether the hash is weaker than what HashPassword makes
+	// today, so a successful login should replace it.
+	weak() bool
+}
+
+// parse recognises an encoded hash. It returns the Django algorithm name and
+// a verifier, or ok=false for anything unusable, malformed, unsupported or
+// too expensive to check.
+func parse(encoded string) (algorithm string, v verifier, ok bool) {
+	if strings.HasPrefix(encoded, unusablePrefix) {
+		return "", nil, false
+	}
+	algorithm, rest, found := strings.Cut(encoded, "$")
+	if !found {
+		return "", nil, false
+	}
+	switch algorithm {
+	case argon2Algorithm:
+		v, ok = parseArgon2(rest)
+	case pbkdf2SHA256Algorithm, pbkdf2SHA1Algorithm:
+		v, ok = parsePBKDF2(algorithm, rest)
+	}
+	if !ok {
+		return "", nil, false
+	}
+	return algorithm, v, true
+}
+
+// HashPassword returns a new Argon2id hash of password with a random salt,
+// in Django's Argon2PasswordHasher encoding.
+func HashPassword(password string) (string, error) {
+	return hashArgon2id(password)
+}
+
+// CheckPassword reports whether password matches encoded and, when it does,
+// whether encoded should be replaced by HashPassword(password) because it
+// uses an older algorithm or weaker parameters. Unusable, malformed, unknown
+// or over-expensive encodings never match. The comparison of derived keys is
+// constant-time.
+func CheckPassword(password, encoded string) (ok, needsRehash bool) {
+	_, v, parsed := parse(encoded)
+	if !parsed || !v.verify(password) {
+		return false, false
+	}
+	return true, v.weak()
+}
+
+// BurnPasswordCheck spends the time CheckPassword takes on a hash made by
+// HashPassword today. Call it when the user does not exist, so that the
+// response time does not tell an attacker which usernames are real.
+func BurnPasswordCheck(password string) {
+	CheckPassword(password, burnHash())
+}
+
+// IsUsable reports whether encoded is a hash CheckPassword could ever accept.
+// Unlike Django, which calls anything not starting with "!" usable, an empty
+// or unrecognised encoding is reported unusable: here it can never verify.
+func IsUsable(encoded string) bool {
+	_, _, ok := parse(encoded)
+	return ok
+}
+
+// Algorithm returns the Django algorithm name of encoded ("argon2",
+// "pbkdf2_sha256", "pbkdf2_sha1"), or "" when IsUsable(encoded) is false.
+func Algorithm(encoded string) string {
+	algorithm, _, _ := parse(encoded)
+	return algorithm
+}

@@ -1,0 +1,121 @@
+package database_test
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"oclettings/app/config"
+	"oclettings/app/database"
+)
+
+func sqliteConfig(path string) config.Database {
+	return config.Database{Kind: "sqlite", Path: path, URL: "sqlite:" + path}
+}
+
+func TestOpenSetsPragmas(t *testing.T) {
+	ctx := context.Background()
+	db, err := database.Open(ctx, sqliteConfig(filepath.Join(t.TempDir(), "db.sqlite3")), database.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+
+	tests := []struct {
+		pragma string
+		want   string
+	}{
+		{"journal_mode", "wal"},
+		{"foreign_keys", "1"},
+		{"synchronous", "1"}, // NORMAL
+		{"busy_timeout", "5000"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.pragma, func(t *testing.T) {
+			for _, handle := range []struct {
+				name string
+				q    func() (string, error)
+			}{
+				{"write", func() (s string, err error) {
+					err = db.Write.QueryRowContext(ctx, "PRAGMA "+tt.pragma).Scan(&s)
+					return
+				}},
+				{"read", func() (s string, err error) { err = db.Read.QueryRowContext(ctx, "PRAGMA "+tt.pragma).Scan(&s); return }},
+			} {
+				got, err := handle.q()
+				if err != nil || got != tt.want {
+					t.Errorf("%s pool: got %q (%v), want %q", handle.name, got, err, tt.want)
+				}
+			}
+		})
+	}
+
+	t.Run("the read pool cannot write", func(t *testing.T) {
+		if _, err := db.Read.ExecContext(ctx, "CREATE TABLE nope (id INTEGER)"); err == nil {
+			t.Error("got no error, want the read pool to refuse writes")
+		}
+	})
+	t.Run("writes queue on one connection", func(t *testing.T) {
+		if _, err := db.Write.ExecContext(ctx, "CREATE TABLE counter (n INTEGER)"); err != nil {
+			t.Fatal(err)
+		}
+		var wg sync.WaitGroup
+		errs := make(chan error, 20)
+		for range 20 {
+			wg.Go(func() {
+				_, err := db.Write.ExecContext(ctx, "INSERT INTO counter (n) VALUES (1)")
+				errs <- err
+			})
+		}
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			if err != nil {
+				t.Errorf("got %v, want every concurrent write to succeed", err)
+			}
+		}
+		if got := db.Write.DB.Stats().MaxOpenConnections; got != 1 {
+			t.Errorf("got %d write connections, want 1", got)
+		}
+	})
+}
+
+func TestOpenRefusals(t *testing.T) {
+	dir := t.TempDir()
+	notDB := filepath.Join(dir, "notes.txt")
+	if err := os.WriteFile(notDB, []byte(strings.Repeat("this is not a database\n", 100)), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name string
+		path string
+		opts database.Options
+		want string
+	}{
+		{"not a database", notDB, database.Options{}, "not an SQLite database"},
+		{"missing directory", filepath.Join(dir, "missing", "db.sqlite3"), database.Options{}, "directory " + filepath.Join(dir, "missing") + " does not exist"},
+		{"must exist", filepath.Join(dir, "absent.sqlite3"), database.Options{MustExist: true}, "run `app migrate` to create it"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			db, err := database.Open(context.Background(), sqliteConfig(tt.path), tt.opts)
+			if err == nil {
+				_ = db.Close()
+				t.Fatalf("got no error, want %q", tt.want)
+			}
+			if !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("got %q, want it to say %q", err, tt.want)
+			}
+		})
+	}
+	if _, err := os.Stat(filepath.Join(dir, "absent.sqlite3")); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("got %v, want MustExist to leave no file behind", err)
+	}
+	if _, err := database.Open(context.Background(), config.Database{Kind: "oracle"}, database.Options{}); err == nil {
+		t.Error("got no error for an unknown kind")
+	}
+}

@@ -1,0 +1,85 @@
+package models
+
+import (
+	"context"
+	"strconv"
+	"strings"
+
+	"github.com/uptrace/bun"
+)
+
+// Address is where a letting stands.
+type Address struct {
+	bun.BaseModel `bun:"table:lettings_address,alias:address"`
+
+	ID             int64  `bun:"id,pk,autoincrement"`
+	Number         int    `bun:"number,notnull"`
+	Street         string `bun:"street,notnull"`
+	City           string `bun:"city,notnull"`
+	State          string `bun:"state,notnull"`
+	ZipCode        int    `bun:"zip_code,notnull"`
+	CountryISOCode string `bun:"country_iso_code,notnull"`
+}
+
+func (a *Address) String() string {
+	return strconv.Itoa(a.Number) + " " + a.Street
+}
+
+// Clean trims the text fields and validates every field.
+func (a *Address) Clean() error {
+	a.Street = strings.TrimSpace(a.Street)
+	a.City = strings.TrimSpace(a.City)
+	a.State = strings.TrimSpace(a.State)
+	a.CountryISOCode = strings.TrimSpace(a.CountryISOCode)
+
+	errs := FieldErrors{}
+	integer(errs, "number", a.Number, 0, 9999)
+	text(errs, "street", a.Street, true, 0, 64)
+	text(errs, "city", a.City, true, 0, 64)
+	text(errs, "state", a.State, true, 2, 2)
+	integer(errs, "zip_code", a.ZipCode, 0, 99999)
+	text(errs, "country_iso_code", a.CountryISOCode, true, 3, 3)
+	return errs.Err()
+}
+
+// GetAddress loads one address.
+func GetAddress(ctx context.Context, db bun.IDB, id int64) (*Address, error) {
+	a := new(Address)
+	err := db.NewSelect().Model(a).Where("address.id = ?", id).Scan(ctx)
+	return a, translate(err)
+}
+
+// FindAddress returns an address with exactly these fields, the natural key
+// the seed and the importer use to avoid duplicates.
+func FindAddress(ctx context.Context, db bun.IDB, like *Address) (*Address, error) {
+	a := new(Address)
+	err := db.NewSelect().Model(a).
+		Where("number = ?", like.Number).
+		Where("street = ?", like.Street).
+		Where("city = ?", like.City).
+		Where("state = ?", like.State).
+		Where("zip_code = ?", like.ZipCode).
+		Where("country_iso_code = ?", like.CountryISOCode).
+		OrderExpr("address.id").
+		Limit(1).
+		Scan(ctx)
+	return a, translate(err)
+}
+
+// An address depends on no other row and need not be unique.
+func (a *Address) validateRelations(context.Context, bun.IDB) error { return nil }
+
+// CreateAddress validates and inserts a new address.
+func CreateAddress(ctx context.Context, db bun.IDB, a *Address) error {
+	return insert(ctx, db, a, "", "")
+}
+
+// UpdateAddress validates and saves an existing address.
+func UpdateAddress(ctx context.Context, db bun.IDB, a *Address) error {
+	return update(ctx, db, a, "", "")
+}
+
+// DeleteAddress deletes an address; the database deletes its letting with it.
+func DeleteAddress(ctx context.Context, db bun.IDB, id int64) error {
+	return updated(db.NewDelete().Model((*Address)(nil)).Where("id = ?", id).Exec(ctx))
+}

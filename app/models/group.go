@@ -1,0 +1,54 @@
+package models
+
+import (
+	"context"
+	"strings"
+
+	"github.com/uptrace/bun"
+)
+
+// Group gathers permissions so staff can be given a role at once.
+type Group struct {
+	bun.BaseModel `bun:"table:auth_group,alias:g"`
+
+	ID   int64  `bun:"id,pk,autoincrement"`
+	Name string `bun:"name,notnull"`
+}
+
+func (g *Group) String() string { return g.Name }
+
+const msgGroupNameTaken = "Group with this Name already exists."
+
+// Clean trims and validates the name.
+func (g *Group) Clean() error {
+	g.Name = strings.TrimSpace(g.Name)
+	errs := FieldErrors{}
+	text(errs, "name", g.Name, true, 0, 150)
+	return errs.Err()
+}
+
+func (g *Group) validateRelations(ctx context.Context, db bun.IDB) error {
+	return unique(ctx, db, (*Group)(nil), "name", g.Name, g.ID, "name", msgGroupNameTaken)
+}
+
+// GetGroup loads a group.
+func GetGroup(ctx context.Context, db bun.IDB, id int64) (*Group, error) {
+	g := new(Group)
+	err := db.NewSelect().Model(g).Where("g.id = ?", id).Scan(ctx)
+	return g, translate(err)
+}
+
+// CreateGroup validates and inserts a group.
+func CreateGroup(ctx context.Context, db bun.IDB, g *Group) error {
+	return insert(ctx, db, g, "name", msgGroupNameTaken)
+}
+
+// UpdateGroup validates and saves an existing group.
+func UpdateGroup(ctx context.Context, db bun.IDB, g *Group) error {
+	return update(ctx, db, g, "name", msgGroupNameTaken)
+}
+
+// DeleteGroup deletes a group; memberships and its permissions go with it.
+func DeleteGroup(ctx context.Context, db bun.IDB, id int64) error {
+	return updated(db.NewDelete().Model((*Group)(nil)).Where("id = ?", id).Exec(ctx))
+}

@@ -1,0 +1,72 @@
+package models
+
+import (
+	"context"
+	"strings"
+
+	"github.com/uptrace/bun"
+)
+
+// Letting is a holiday home offered on the site; each has exactly one address.
+type Letting struct {
+	bun.BaseModel `bun:"table:lettings_letting,alias:letting"`
+
+	ID        int64    `bun:"id,pk,autoincrement"`
+	Title     string   `bun:"title,notnull"`
+	AddressID int64    `bun:"address_id,notnull"`
+	Address   *Address `bun:"rel:belongs-to,join:address_id=id"`
+}
+
+func (l *Letting) String() string { return l.Title }
+
+// Clean trims the title and validates the fields that need no database.
+func (l *Letting) Clean() error {
+	l.Title = strings.TrimSpace(l.Title)
+	errs := FieldErrors{}
+	text(errs, "title", l.Title, true, 0, 256)
+	reference(errs, "address", l.AddressID)
+	return errs.Err()
+}
+
+// validateRelations checks what only the database knows: the address exists
+// and no other letting already has it.
+func (l *Letting) validateRelations(ctx context.Context, db bun.IDB) error {
+	if err := related(ctx, db, (*Address)(nil), "address", l.AddressID); err != nil {
+		return err
+	}
+	return unique(ctx, db, (*Letting)(nil), "address_id", l.AddressID, l.ID, "address", msgLettingAddressTaken)
+}
+
+const msgLettingAddressTaken = "Letting with this Address already exists."
+
+// GetLetting loads one letting with its address.
+func GetLetting(ctx context.Context, db bun.IDB, id int64) (*Letting, error) {
+	l := new(Letting)
+	err := db.NewSelect().Model(l).Relation("Address").Where("letting.id = ?", id).Scan(ctx)
+	return l, translate(err)
+}
+
+// FindLetting returns the letting with this title at this address, the
+// natural key the seed and the importer use.
+func FindLetting(ctx context.Context, db bun.IDB, title string, addressID int64) (*Letting, error) {
+	l := new(Letting)
+	err := db.NewSelect().Model(l).
+		Where("title = ?", title).Where("address_id = ?", addressID).
+		Limit(1).Scan(ctx)
+	return l, translate(err)
+}
+
+// CreateLetting validates and inserts a letting.
+func CreateLetting(ctx context.Context, db bun.IDB, l *Letting) error {
+	return insert(ctx, db, l, "address", msgLettingAddressTaken)
+}
+
+// UpdateLetting validates and saves an existing letting.
+func UpdateLetting(ctx context.Context, db bun.IDB, l *Letting) error {
+	return update(ctx, db, l, "address", msgLettingAddressTaken)
+}
+
+// DeleteLetting deletes a letting and leaves its address.
+func DeleteLetting(ctx context.Context, db bun.IDB, id int64) error {
+	return updated(db.NewDelete().Model((*Letting)(nil)).Where("id = ?", id).Exec(ctx))
+}

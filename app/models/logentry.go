@@ -1,0 +1,81 @@
+package models
+
+import (
+	"context"
+	"time"
+	"unicode/utf8"
+
+	"github.com/uptrace/bun"
+)
+
+// Action flags, numbered as Django numbers them so imported history keeps its meaning.
+const (
+	ActionAddition = 1
+	ActionChange   = 2
+	ActionDeletion = 3
+)
+
+// FieldChange is one field's value before and after a change, which Django's
+// log does not keep and our history page shows.
+type FieldChange struct {
+	Field string `json:"field"`
+	Old   string `json:"old"`
+	New   string `json:"new"`
+}
+
+// LogEntry records one addition, change or deletion made in the admin.
+type LogEntry struct {
+	bun.BaseModel `bun:"table:admin_logentry,alias:log"`
+
+	ID            int64         `bun:"id,pk,autoincrement"`
+	ActionTime    time.Time     `bun:"action_time,notnull"`
+	UserID        int64         `bun:"user_id,notnull"`
+	User          *User         `bun:"rel:belongs-to,join:user_id=id"`
+	AppLabel      string        `bun:"app_label,notnull"`
+	Model         string        `bun:"model,notnull"`
+	ObjectID      string        `bun:"object_id,notnull"`
+	ObjectRepr    string        `bun:"object_repr,notnull"`
+	ActionFlag    int           `bun:"action_flag,notnull"`
+	ChangeMessage string        `bun:"change_message,notnull"`
+	Changes       []FieldChange `bun:"changes,type:text,notnull"`
+}
+
+// objectReprLimit is Django's object_repr length; longer strings are cut, not refused.
+const objectReprLimit = 200
+
+// AddLogEntry records an entry, stamping the time when the caller did not.
+func AddLogEntry(ctx context.Context, db bun.IDB, e *LogEntry) error {
+	if e.ActionTime.IsZero() {
+		e.ActionTime = time.Now().UTC()
+	}
+	if utf8.RuneCountInString(e.ObjectRepr) > objectReprLimit {
+		e.ObjectRepr = string([]rune(e.ObjectRepr)[:objectReprLimit])
+	}
+	if e.Changes == nil {
+		e.Changes = []FieldChange{}
+	}
+	_, err := db.NewInsert().Model(e).Exec(ctx)
+	return translate(err)
+}
+
+// ObjectHistory returns an object's entries, oldest first, with their users.
+func ObjectHistory(ctx context.Context, db bun.IDB, appLabel, model, objectID string) ([]LogEntry, error) {
+	var entries []LogEntry
+	err := db.NewSelect().Model(&entries).Relation("User").
+		Where("log.app_label = ?", appLabel).Where("log.model = ?", model).
+		Where("log.object_id = ?", objectID).
+		OrderExpr("log.action_time, log.id").
+		Scan(ctx)
+	return entries, translate(err)
+}
+
+// RecentActions returns a user's latest entries, newest first.
+func RecentActions(ctx context.Context, db bun.IDB, userID int64, limit int) ([]LogEntry, error) {
+	var entries []LogEntry
+	err := db.NewSelect().Model(&entries).
+		Where("log.user_id = ?", userID).
+		OrderExpr("log.action_time DESC, log.id DESC").
+		Limit(int64(limit)).
+		Scan(ctx)
+	return entries, translate(err)
+}

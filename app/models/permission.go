@@ -1,0 +1,130 @@
+package models
+
+import (
+	"context"
+
+	"github.com/uptrace/bun"
+
+	"oclettings/app/database"
+)
+
+// Permission is one of the four actions (view, add, change, delete) on one
+// model. The migrations create them; nothing else does.
+type Permission struct {
+	bun.BaseModel `bun:"table:auth_permission,alias:perm"`
+
+	ID       int64  `bun:"id,pk,autoincrement"`
+	AppLabel string `bun:"app_label,notnull"`
+	Model    string `bun:"model,notnull"`
+	Codename string `bun:"codename,notnull"`
+	Name     string `bun:"name,notnull"`
+}
+
+// Key is the form Django's has_perm takes: "lettings.change_letting".
+func (p *Permission) Key() string { return p.AppLabel + "." + p.Codename }
+
+func (p *Permission) String() string {
+	return p.AppLabel + " | " + p.Model + " | " + p.Name
+}
+
+// GroupPermission links a group to a permission.
+type GroupPermission struct {
+	bun.BaseModel `bun:"table:auth_group_permissions"`
+
+	GroupID      int64 `bun:"group_id,pk"`
+	PermissionID int64 `bun:"permission_id,pk"`
+}
+
+// UserGroup puts a user in a group.
+type UserGroup struct {
+	bun.BaseModel `bun:"table:auth_user_groups"`
+
+	UserID  int64 `bun:"user_id,pk"`
+	GroupID int64 `bun:"group_id,pk"`
+}
+
+// UserPermission gives a user a permission directly.
+type UserPermission struct {
+	bun.BaseModel `bun:"table:auth_user_user_permissions"`
+
+	UserID       int64 `bun:"user_id,pk"`
+	PermissionID int64 `bun:"permission_id,pk"`
+}
+
+// ListPermissions returns every permission, ordered as Django lists them.
+func ListPermissions(ctx context.Context, db bun.IDB) ([]Permission, error) {
+	var perms []Permission
+	err := db.NewSelect().Model(&perms).OrderExpr("app_label, model, codename").Scan(ctx)
+	return perms, translate(err)
+}
+
+// GetPermission loads a permission by its key parts.
+func GetPermission(ctx context.Context, db bun.IDB, appLabel, codename string) (*Permission, error) {
+	p := new(Permission)
+	err := db.NewSelect().Model(p).
+		Where("app_label = ?", appLabel).Where("codename = ?", codename).Scan(ctx)
+	return p, translate(err)
+}
+
+// PermissionKeys returns the keys of every permission a user holds, directly
+// or through a group. Superuser and active status are the caller's concern.
+func PermissionKeys(ctx context.Context, db bun.IDB, userID int64) (map[string]bool, error) {
+	var perms []Permission
+	err := db.NewSelect().Model(&perms).
+		Where("perm.id IN (?)", db.NewSelect().Model((*UserPermission)(nil)).
+			Column("permission_id").Where("user_id = ?", userID)).
+		WhereOr("perm.id IN (?)", db.NewSelect().Model((*GroupPermission)(nil)).
+			Column("permission_id").
+			Where("group_id IN (?)", db.NewSelect().Model((*UserGroup)(nil)).
+				Column("group_id").Where("user_id = ?", userID))).
+		Scan(ctx)
+	if err != nil {
+		return nil, translate(err)
+	}
+	keys := make(map[string]bool, len(perms))
+	for i := range perms {
+		keys[perms[i].Key()] = true
+	}
+	return keys, nil
+}
+
+// SetGroupPermissions replaces a group's permissions.
+func SetGroupPermissions(ctx context.Context, db bun.IDB, groupID int64, permissionIDs []int64) error {
+	return replaceLinks(ctx, db, "group_id", groupID, permissionIDs, func(id int64) GroupPermission {
+		return GroupPermission{GroupID: groupID, PermissionID: id}
+	})
+}
+
+// SetUserGroups replaces the groups a user belongs to.
+func SetUserGroups(ctx context.Context, db bun.IDB, userID int64, groupIDs []int64) error {
+	return replaceLinks(ctx, db, "user_id", userID, groupIDs, func(id int64) UserGroup {
+		return UserGroup{UserID: userID, GroupID: id}
+	})
+}
+
+// SetUserPermissions replaces the permissions given to a user directly.
+func SetUserPermissions(ctx context.Context, db bun.IDB, userID int64, permissionIDs []int64) error {
+	return replaceLinks(ctx, db, "user_id", userID, permissionIDs, func(id int64) UserPermission {
+		return UserPermission{UserID: userID, PermissionID: id}
+	})
+}
+
+// replaceLinks deletes the owner's rows in a link table and inserts new ones;
+// callers run it in a transaction when the swap must be atomic.
+func replaceLinks[T any](ctx context.Context, db bun.IDB, ownerColumn string, ownerID int64, ids []int64, link func(int64) T) error {
+	if _, err := db.NewDelete().Model((*T)(nil)).Where("? = ?", bun.Ident(ownerColumn), ownerID).Exec(ctx); err != nil {
+		return translate(err)
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	links := make([]T, len(ids))
+	for i, id := range ids {
+		links[i] = link(id)
+	}
+	_, err := db.NewInsert().Model(&links).Exec(ctx)
+	if database.IsForeignKeyViolation(err) {
+		return FieldError(NonField, msgInvalidChoice)
+	}
+	return translate(err)
+}

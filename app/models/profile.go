@@ -1,0 +1,74 @@
+package models
+
+import (
+	"context"
+	"strings"
+
+	"github.com/uptrace/bun"
+)
+
+// Profile is a member's public page: their user and favourite city.
+type Profile struct {
+	bun.BaseModel `bun:"table:profiles_profile,alias:profile"`
+
+	ID           int64  `bun:"id,pk,autoincrement"`
+	UserID       int64  `bun:"user_id,notnull"`
+	User         *User  `bun:"rel:belongs-to,join:user_id=id"`
+	FavoriteCity string `bun:"favorite_city,notnull"`
+}
+
+// String is the member's username, as on the Django site; it needs User loaded.
+func (p *Profile) String() string {
+	if p.User == nil {
+		return ""
+	}
+	return p.User.Username
+}
+
+// Clean trims and validates the fields that need no database.
+func (p *Profile) Clean() error {
+	p.FavoriteCity = strings.TrimSpace(p.FavoriteCity)
+	errs := FieldErrors{}
+	reference(errs, "user", p.UserID)
+	text(errs, "favorite_city", p.FavoriteCity, false, 0, 64)
+	return errs.Err()
+}
+
+const msgProfileUserTaken = "Profile with this User already exists."
+
+func (p *Profile) validateRelations(ctx context.Context, db bun.IDB) error {
+	if err := related(ctx, db, (*User)(nil), "user", p.UserID); err != nil {
+		return err
+	}
+	return unique(ctx, db, (*Profile)(nil), "user_id", p.UserID, p.ID, "user", msgProfileUserTaken)
+}
+
+// GetProfile loads a profile with its user.
+func GetProfile(ctx context.Context, db bun.IDB, id int64) (*Profile, error) {
+	p := new(Profile)
+	err := db.NewSelect().Model(p).Relation("User").Where("profile.id = ?", id).Scan(ctx)
+	return p, translate(err)
+}
+
+// GetProfileByUsername loads the profile of the member with exactly this
+// username (case-sensitive, as the public site has always matched it).
+func GetProfileByUsername(ctx context.Context, db bun.IDB, username string) (*Profile, error) {
+	p := new(Profile)
+	err := db.NewSelect().Model(p).Relation("User").Where("? = ?", bun.Ident("user.username"), username).Scan(ctx)
+	return p, translate(err)
+}
+
+// CreateProfile validates and inserts a profile.
+func CreateProfile(ctx context.Context, db bun.IDB, p *Profile) error {
+	return insert(ctx, db, p, "user", msgProfileUserTaken)
+}
+
+// UpdateProfile validates and saves an existing profile.
+func UpdateProfile(ctx context.Context, db bun.IDB, p *Profile) error {
+	return update(ctx, db, p, "user", msgProfileUserTaken)
+}
+
+// DeleteProfile deletes a profile and leaves its user.
+func DeleteProfile(ctx context.Context, db bun.IDB, id int64) error {
+	return updated(db.NewDelete().Model((*Profile)(nil)).Where("id = ?", id).Exec(ctx))
+}

@@ -1,0 +1,124 @@
+package models
+
+import (
+	"context"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/uptrace/bun"
+	"golang.org/x/text/cases"
+	"golang.org/x/text/unicode/norm"
+)
+
+// User is a member or a member of staff, shaped like Django's auth.User so
+// that accounts move between the two sites unchanged.
+type User struct {
+	bun.BaseModel `bun:"table:auth_user,alias:u"`
+
+	ID          int64     `bun:"id,pk,autoincrement"`
+	Password    string    `bun:"password,notnull"`
+	LastLogin   time.Time `bun:"last_login,nullzero"`
+	IsSuperuser bool      `bun:"is_superuser,notnull"`
+	Username    string    `bun:"username,notnull"`
+	// UsernameKey is the case-folded username. Uniqueness is enforced on it
+	// so that "Boss" and "boss" cannot both exist, identically on every
+	// database (SQLite's lower() only folds ASCII).
+	UsernameKey string    `bun:"username_key,notnull"`
+	FirstName   string    `bun:"first_name,notnull"`
+	LastName    string    `bun:"last_name,notnull"`
+	Email       string    `bun:"email,notnull"`
+	IsStaff     bool      `bun:"is_staff,notnull"`
+	IsActive    bool      `bun:"is_active,notnull"`
+	DateJoined  time.Time `bun:"date_joined,notnull"`
+}
+
+func (u *User) String() string { return u.Username }
+
+// Django's UnicodeUsernameValidator: Python's \w is letters, digits and underscore in any script.
+var usernamePattern = regexp.MustCompile(`^[\p{L}\p{N}_.@+-]+$`)
+
+const msgInvalidUsername = "Enter a valid username. This value may contain only letters, numbers, and @/./+/-/_ characters."
+
+// MsgUsernameTaken is Django's answer to a username that exists already,
+// whatever its case.
+const MsgUsernameTaken = "A user with that username already exists."
+
+// UsernameKey folds a username for case-insensitive comparison; NFKC first,
+// as Django normalises usernames, so look-alike compositions compare equal.
+func UsernameKey(username string) string {
+	return cases.Fold().String(norm.NFKC.String(username))
+}
+
+// Clean normalises and validates the user's own fields.
+func (u *User) Clean() error {
+	u.Username = norm.NFKC.String(strings.TrimSpace(u.Username))
+	u.UsernameKey = UsernameKey(u.Username)
+	u.FirstName = strings.TrimSpace(u.FirstName)
+	u.LastName = strings.TrimSpace(u.LastName)
+	u.Email = normalizeEmail(u.Email)
+
+	errs := FieldErrors{}
+	text(errs, "username", u.Username, true, 0, 150)
+	if u.Username != "" && !usernamePattern.MatchString(u.Username) {
+		errs.Add("username", msgInvalidUsername)
+	}
+	text(errs, "first_name", u.FirstName, false, 0, 150)
+	text(errs, "last_name", u.LastName, false, 0, 150)
+	email(errs, "email", u.Email, 254)
+	if u.Password == "" {
+		errs.Add("password", msgRequired)
+	}
+	return errs.Err()
+}
+
+func (u *User) validateRelations(ctx context.Context, db bun.IDB) error {
+	return unique(ctx, db, (*User)(nil), "username_key", u.UsernameKey, u.ID, "username", MsgUsernameTaken)
+}
+
+// GetUser loads a user by id.
+func GetUser(ctx context.Context, db bun.IDB, id int64) (*User, error) {
+	u := new(User)
+	err := db.NewSelect().Model(u).Where("u.id = ?", id).Scan(ctx)
+	return u, translate(err)
+}
+
+// GetUserByUsername loads a user by exact username, as Django's login does.
+func GetUserByUsername(ctx context.Context, db bun.IDB, username string) (*User, error) {
+	u := new(User)
+	err := db.NewSelect().Model(u).Where("u.username = ?", username).Scan(ctx)
+	return u, translate(err)
+}
+
+// FindUserByUsernameKey loads the user whose username equals this one case-insensitively.
+func FindUserByUsernameKey(ctx context.Context, db bun.IDB, username string) (*User, error) {
+	u := new(User)
+	err := db.NewSelect().Model(u).Where("u.username_key = ?", UsernameKey(strings.TrimSpace(username))).Scan(ctx)
+	return u, translate(err)
+}
+
+// CreateUser validates and inserts a user whose Password is already encoded
+// (a hash, or an unusable password).
+func CreateUser(ctx context.Context, db bun.IDB, u *User) error {
+	if u.DateJoined.IsZero() {
+		u.DateJoined = time.Now().UTC()
+	}
+	return insert(ctx, db, u, "username", MsgUsernameTaken)
+}
+
+// UpdateUser validates and saves an existing user.
+func UpdateUser(ctx context.Context, db bun.IDB, u *User) error {
+	return update(ctx, db, u, "username", MsgUsernameTaken)
+}
+
+// SetUserPassword stores an already encoded password.
+func SetUserPassword(ctx context.Context, db bun.IDB, id int64, encoded string) error {
+	return updated(db.NewUpdate().Model((*User)(nil)).
+		Set("password = ?", encoded).Where("id = ?", id).Exec(ctx))
+}
+
+// DeleteUser deletes a user; the database deletes their profile, group
+// memberships, permissions and log entries with them.
+func DeleteUser(ctx context.Context, db bun.IDB, id int64) error {
+	return updated(db.NewDelete().Model((*User)(nil)).Where("id = ?", id).Exec(ctx))
+}

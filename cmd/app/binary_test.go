@@ -1,0 +1,51 @@
+package main
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestStaticBinary builds the binary as the release does (no cgo, version
+// stamped by the linker) and runs it in an empty directory with an empty
+// environment: it must need nothing beside itself.
+func TestStaticBinary(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary; skipped with -short")
+	}
+	bin := filepath.Join(t.TempDir(), "app")
+	build := exec.Command("go", "build", "-trimpath",
+		"-ldflags", "-s -w -X main.version=9.9.9 -X main.commit=feedface -X main.date=2026-11-25T00:00:00Z",
+		"-o", bin, ".")
+	build.Env = append(os.Environ(), "CGO_ENABLED=0")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("CGO_ENABLED=0 go build: %v\n%s", err, out)
+	}
+
+	dir := t.TempDir()
+	runBin := func(args ...string) string {
+		t.Helper()
+		cmd := exec.Command(bin, args...)
+		cmd.Dir = dir
+		cmd.Env = []string{} // nothing from the test's environment
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			t.Fatalf("app %s: %v\n%s", strings.Join(args, " "), err, out)
+		}
+		return string(out)
+	}
+	if out := runBin("version"); !strings.Contains(out, "app 9.9.9") || !strings.Contains(out, "commit: feedface") {
+		t.Errorf("got %q, want the stamped version and commit", out)
+	}
+	if out := runBin("migrate"); !strings.Contains(out, "Loaded reference data: 6 addresses, 6 lettings, 4 users, 4 profiles.") {
+		t.Errorf("got %q, want the reference data loaded", out)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "oc-lettings.sqlite3")); err != nil {
+		t.Errorf("got %v, want the default database in the working directory", err)
+	}
+	if out := runBin("migrate"); !strings.Contains(out, "Reference data already loaded") {
+		t.Errorf("got %q, want nothing changed the second time", out)
+	}
+}

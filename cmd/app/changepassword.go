@@ -1,0 +1,89 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"strings"
+
+	"oclettings/app/accounts"
+	"oclettings/app/config"
+	"oclettings/app/database"
+	"oclettings/app/models"
+)
+
+// maxPasswordAttempts is how often Django's changepassword lets one try.
+const maxPasswordAttempts = 3
+
+func changePasswordCommand() command {
+	var fromStdin bool
+	return command{
+		summary: "Change a user's password: asks for it twice (not echoed), or reads one line with --password-stdin.",
+		usage:   " [--password-stdin] USERNAME",
+		flags: func(fs *flag.FlagSet) {
+			fs.BoolVar(&fromStdin, "password-stdin", false, "read the new password from the first line of standard input")
+		},
+		run: func(ctx context.Context, e *env, _ *flag.FlagSet, args []string) error {
+			if len(args) != 1 {
+				return usagef("give exactly one USERNAME")
+			}
+			username := args[0]
+			cfg, _, err := setup(e, e.stderr, config.LoadForManagement)
+			if err != nil {
+				return err
+			}
+			db, err := openMigrated(ctx, cfg)
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			user, err := models.GetUserByUsername(ctx, db.Read, username)
+			if errors.Is(err, models.ErrNotFound) {
+				return fmt.Errorf("user %q does not exist", username)
+			}
+			if err != nil {
+				return err
+			}
+
+			if fromStdin {
+				password, err := e.readLine("")
+				if err != nil {
+					return errors.New("no password on standard input")
+				}
+				if err := accounts.SetPassword(ctx, db.Write, user, password); err != nil {
+					return describeInvalid(err)
+				}
+			} else if err := changePasswordInteractively(ctx, e, db, user); err != nil {
+				return err
+			}
+			fmt.Fprintf(e.stdout, "Password changed successfully for user %q.\n", user.Username)
+			return nil
+		},
+	}
+}
+
+func changePasswordInteractively(ctx context.Context, e *env, db *database.DB, user *models.User) error {
+	fmt.Fprintf(e.stdout, "Changing password for user %q\n", user.Username)
+	for attempt := 0; attempt < maxPasswordAttempts; attempt++ {
+		password, err := e.readSecret("Password: ")
+		if err != nil {
+			return err
+		}
+		again, err := e.readSecret("Password (again): ")
+		if err != nil {
+			return err
+		}
+		if password != again {
+			fmt.Fprintln(e.stderr, "Passwords do not match. Please try again.")
+			continue
+		}
+		err = accounts.SetPassword(ctx, db.Write, user, password)
+		var invalid *models.ValidationError
+		if !errors.As(err, &invalid) {
+			return err
+		}
+		fmt.Fprintln(e.stderr, strings.Join(invalid.Fields["password"], "\n"))
+	}
+	return fmt.Errorf("aborting password change for user %q after %d attempts", user.Username, maxPasswordAttempts)
+}

@@ -1,0 +1,380 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"oclettings/app/auth"
+	"oclettings/app/config"
+	"oclettings/app/database"
+	"oclettings/app/models"
+)
+
+// openSite opens the database a test's commands work on.
+func openSite(t *testing.T, vars map[string]string) *database.DB {
+	t.Helper()
+	cfg, err := config.LoadForManagement(func(k string) (string, bool) { v, ok := vars[k]; return v, ok })
+	if err != nil {
+		t.Fatal(err)
+	}
+	db, err := database.Open(context.Background(), cfg.Database, database.Options{MustExist: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = db.Close() })
+	return db
+}
+
+func count(t *testing.T, db *database.DB, table string) int64 {
+	t.Helper()
+	n, err := db.Read.NewSelect().TableExpr(table).Count(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+func TestMigrate(t *testing.T) {
+	vars := site(t)
+	app(t, vars, "", "migrate").want(t, exitOK, "Applied migration 20261125000001_auth", "Loaded reference data: 6 addresses, 6 lettings, 4 users, 4 profiles.")
+	app(t, vars, "", "migrate").want(t, exitOK, "Reference data already loaded; nothing changed.")
+	db := openSite(t, vars)
+	for table, want := range map[string]int64{"lettings_letting": 6, "profiles_profile": 4, "lettings_address": 6, "auth_user": 4} {
+		if got := count(t, db, table); got != want {
+			t.Errorf("got %d rows in %s after migrating twice, want %d", got, table, want)
+		}
+	}
+
+	t.Run("status", func(t *testing.T) {
+		r := app(t, vars, "", "migrate", "status")
+		r.want(t, exitOK, "[X] 20261125000001_auth", "7 applied, 0 pending")
+	})
+	t.Run("down then status then up", func(t *testing.T) {
+		app(t, vars, "", "migrate", "down").want(t, exitOK, "Rolled back migration 20261125000007_reference_data")
+		app(t, vars, "", "migrate", "status").want(t, exitOK, "[ ] 20261125000007_reference_data  (pending)", "6 applied, 1 pending")
+		app(t, vars, "", "migrate", "--no-seed").want(t, exitOK, "Applied migration 20261125000007_reference_data", "reference data skipped")
+		if got := count(t, db, "lettings_letting"); got != 6 {
+			t.Errorf("got %d lettings, want the 6 kept", got)
+		}
+	})
+	t.Run("bad arguments", func(t *testing.T) {
+		app(t, vars, "", "migrate", "sideways").want(t, exitUsage, "expected nothing, status or down")
+		app(t, vars, "", "migrate", "--no-seed", "status").want(t, exitUsage, "--no-seed goes with plain 'app migrate' only")
+	})
+}
+
+func TestMigrateNoSeed(t *testing.T) {
+	vars := site(t)
+	app(t, vars, "", "migrate", "--no-seed").want(t, exitOK, "Schema up to date; reference data skipped (--no-seed).")
+	if got := count(t, openSite(t, vars), "lettings_letting"); got != 0 {
+		t.Errorf("got %d lettings, want none with --no-seed", got)
+	}
+	app(t, vars, "", "migrate").want(t, exitOK, "Loaded reference data: 6 addresses")
+}
+
+func TestMigrateDownOnEmptyDatabase(t *testing.T) {
+	app(t, site(t), "", "migrate", "down").want(t, exitOK, "nothing to roll back")
+}
+
+func TestMigrateRefusesAFileThatIsNotADatabase(t *testing.T) {
+	vars := site(t)
+	path := strings.TrimPrefix(vars["DATABASE_URL"], "sqlite:")
+	if err := os.WriteFile(path, []byte(strings.Repeat("not a database ", 200)), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	r := app(t, vars, "", "migrate")
+	r.want(t, exitFailure, "not an SQLite database")
+	if strings.Count(strings.TrimSpace(r.stderr), "\n") != 0 {
+		t.Errorf("got %q, want one line on stderr", r.stderr)
+	}
+}
+
+const strongPassword = "Tangerine-Harbour-42"
+
+func TestCreateSuperuserNoInput(t *testing.T) {
+	vars := site(t)
+	app(t, vars, "", "migrate").want(t, exitOK)
+
+	r := app(t, with(vars, "SUPERUSER_PASSWORD", strongPassword), "", "createsuperuser", "--noinput", "--username", "boss", "--email", "boss@example.com")
+	r.want(t, exitOK, "Superuser created successfully.")
+
+	u, err := models.GetUserByUsername(context.Background(), openSite(t, vars).Read, "boss")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !u.IsSuperuser || !u.IsStaff || !u.IsActive || u.Email != "boss@example.com" {
+		t.Errorf("got %+v, want an active staff superuser", u)
+	}
+	if ok, _ := auth.CheckPassword(strongPassword, u.Password); !ok || !strings.HasPrefix(u.Password, "argon2$argon2id$") {
+		t.Errorf("got hash %q, want an Argon2id hash the password verifies against", u.Password)
+	}
+
+	tests := []struct {
+		name     string
+		vars     map[string]string
+		args     []string
+		code     int
+		contains []string
+	}{
+		{"duplicate username, other case", with(vars, "SUPERUSER_PASSWORD", strongPassword), []string{"--noinput", "--username", "BOSS"}, exitFailure,
+			[]string{"username: A user with that username already exists."}},
+		{"weak password", with(vars, "SUPERUSER_PASSWORD", "boss"), []string{"--noinput", "--username", "chief"}, exitFailure,
+			[]string{"This password is too short. It must contain at least 8 characters."}},
+		{"common password", with(vars, "SUPERUSER_PASSWORD", "password123"), []string{"--noinput", "--username", "chief"}, exitFailure,
+			[]string{"This password is too common."}},
+		{"numeric password", with(vars, "SUPERUSER_PASSWORD", "80245139671"), []string{"--noinput", "--username", "chief"}, exitFailure,
+			[]string{"This password is entirely numeric."}},
+		{"bad email", with(vars, "SUPERUSER_PASSWORD", strongPassword), []string{"--noinput", "--username", "chief", "--email", "chief@"}, exitFailure,
+			[]string{"email: Enter a valid email address."}},
+		{"bad username", with(vars, "SUPERUSER_PASSWORD", strongPassword), []string{"--noinput", "--username", "chief of staff"}, exitFailure,
+			[]string{"username: Enter a valid username."}},
+		{"no username", with(vars, "SUPERUSER_PASSWORD", strongPassword), []string{"--noinput"}, exitUsage,
+			[]string{"--noinput needs --username or SUPERUSER_USERNAME"}},
+		{"no password", vars, []string{"--noinput", "--username", "chief"}, exitUsage,
+			[]string{"--noinput needs the password in SUPERUSER_PASSWORD"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := app(t, tt.vars, "", append([]string{"createsuperuser"}, tt.args...)...)
+			r.want(t, tt.code, tt.contains...)
+			if strings.Contains(r.stderr, strongPassword) {
+				t.Error("got the password echoed on stderr")
+			}
+		})
+	}
+	if got := count(t, openSite(t, vars), "auth_user"); got != 5 {
+		t.Errorf("got %d users, want the 4 members and boss only", got)
+	}
+}
+
+func TestCreateSuperuserFromEnvironment(t *testing.T) {
+	tests := []struct {
+		name   string
+		prefix string
+	}{
+		{"our names", "SUPERUSER_"},
+		{"Django's names", "DJANGO_SUPERUSER_"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			vars := site(t)
+			app(t, vars, "", "migrate", "--no-seed").want(t, exitOK)
+			vars = with(vars, tt.prefix+"USERNAME", "admin", tt.prefix+"EMAIL", "admin@example.com", tt.prefix+"PASSWORD", strongPassword)
+			app(t, vars, "", "createsuperuser", "--noinput").want(t, exitOK, "Superuser created successfully.")
+			u, err := models.GetUserByUsername(context.Background(), openSite(t, vars).Read, "admin")
+			if err != nil || u.Email != "admin@example.com" {
+				t.Fatalf("got %+v (%v), want admin with its email", u, err)
+			}
+		})
+	}
+}
+
+func TestCreateSuperuserInteractive(t *testing.T) {
+	vars := site(t)
+	app(t, vars, "", "migrate").want(t, exitOK)
+
+	t.Run("asks again until the answers are acceptable", func(t *testing.T) {
+		input := strings.Join([]string{
+			"airwow", "boss one", "boss", // taken by a member (in another case), then invalid
+			"not-an-email", "boss@example.com",
+			strongPassword, strongPassword + "!", // a mismatch
+			"", "",
+			"short", "short",
+			strongPassword, strongPassword,
+		}, "\n") + "\n"
+		r := app(t, vars, input, "createsuperuser")
+		r.want(t, exitOK, "Username: ", "Email address: ", "Password: ", "Password (again): ",
+			"Error: Your passwords didn't match.",
+			"Error: A user with that username already exists.",
+			"Error: Enter a valid username.",
+			"Error: Enter a valid email address.",
+			"Error: Blank passwords aren't allowed.",
+			"Error: This password is too short. It must contain at least 8 characters.",
+			"Superuser created successfully.")
+		if strings.Contains(r.stdout+r.stderr, strongPassword) {
+			t.Error("got the password in the output")
+		}
+	})
+	t.Run("flags answer their questions", func(t *testing.T) {
+		r := app(t, vars, strongPassword+"\n"+strongPassword+"\n", "createsuperuser", "--username", "deputy", "--email", "deputy@example.com")
+		r.want(t, exitOK, "Superuser created successfully.")
+		if strings.Contains(r.stdout, "Username: ") || strings.Contains(r.stdout, "Email address: ") {
+			t.Errorf("got %q, want no question the flags answered", r.stdout)
+		}
+	})
+	t.Run("a taken username from a flag cannot be fixed by asking", func(t *testing.T) {
+		app(t, vars, strongPassword+"\n"+strongPassword+"\n", "createsuperuser", "--username", "deputy", "--email", "").
+			want(t, exitFailure, "A user with that username already exists.")
+	})
+	t.Run("input ends", func(t *testing.T) {
+		app(t, vars, "newcomer\n", "createsuperuser").want(t, exitFailure, "input ended")
+	})
+}
+
+func TestCreateSuperuserNeedsMigratedSchema(t *testing.T) {
+	vars := with(site(t), "SUPERUSER_PASSWORD", strongPassword)
+	app(t, vars, "", "createsuperuser", "--noinput", "--username", "boss").want(t, exitFailure, "run `app migrate` first")
+}
+
+func TestChangePassword(t *testing.T) {
+	vars := site(t)
+	app(t, vars, "", "migrate").want(t, exitOK)
+	app(t, with(vars, "SUPERUSER_PASSWORD", strongPassword), "", "createsuperuser", "--noinput", "--username", "boss").want(t, exitOK)
+	db := openSite(t, vars)
+	password := func() string {
+		u, err := models.GetUserByUsername(context.Background(), db.Read, "boss")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return u.Password
+	}
+
+	t.Run("from standard input", func(t *testing.T) {
+		app(t, vars, "Lemon-Grove-Sunset-7\n", "changepassword", "--password-stdin", "boss").
+			want(t, exitOK, `Password changed successfully for user "boss".`)
+		if ok, _ := auth.CheckPassword("Lemon-Grove-Sunset-7", password()); !ok {
+			t.Error("got the new password refused, want it to verify")
+		}
+	})
+	t.Run("interactive, after a mismatch", func(t *testing.T) {
+		input := "Olive-Branch-Morning-3\nOlive-Branch-Morning-4\nOlive-Branch-Morning-3\nOlive-Branch-Morning-3\n"
+		app(t, vars, input, "changepassword", "boss").
+			want(t, exitOK, `Changing password for user "boss"`, "Passwords do not match. Please try again.", "Password changed successfully")
+		if ok, _ := auth.CheckPassword("Olive-Branch-Morning-3", password()); !ok {
+			t.Error("got the new password refused, want it to verify")
+		}
+	})
+
+	before := password()
+	tests := []struct {
+		name     string
+		input    string
+		args     []string
+		code     int
+		contains []string
+	}{
+		{"weak from standard input", "12345\n", []string{"--password-stdin", "boss"}, exitFailure, []string{"This password is too short", "This password is entirely numeric."}},
+		{"similar to the username", "Boss\n", []string{"--password-stdin", "boss"}, exitFailure, []string{"The password is too similar to the username."}},
+		{"empty standard input", "", []string{"--password-stdin", "boss"}, exitFailure, []string{"no password on standard input"}},
+		{"three failed attempts", "a\nb\nshort\nshort\nc\nd\n", []string{"boss"}, exitFailure,
+			[]string{"Passwords do not match.", "This password is too short.", `aborting password change for user "boss" after 3 attempts`}},
+		{"unknown user", "x\n", []string{"--password-stdin", "nobody"}, exitFailure, []string{`user "nobody" does not exist`}},
+		{"username is exact", "x\n", []string{"--password-stdin", "BOSS"}, exitFailure, []string{`user "BOSS" does not exist`}},
+		{"no username", "", nil, exitUsage, []string{"give exactly one USERNAME"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			app(t, vars, tt.input, append([]string{"changepassword"}, tt.args...)...).want(t, tt.code, tt.contains...)
+			if password() != before {
+				t.Error("got the password changed, want it kept")
+			}
+		})
+	}
+}
+
+func prodVars(t *testing.T) map[string]string {
+	return with(site(t), "SECRET_KEY", "s3cr3t-key-that-is-long-enough-0123456789", "ALLOWED_HOSTS", "example.com",
+		"SENTRY_DSN", "https://public@o1.ingest.sentry.io/42")
+}
+
+func TestCheck(t *testing.T) {
+	vars := prodVars(t)
+
+	t.Run("missing database", func(t *testing.T) {
+		app(t, vars, "", "check").want(t, exitFailure, "Configuration:", "database does not exist", "run `app migrate` to create it")
+		if _, err := os.Stat(strings.TrimPrefix(vars["DATABASE_URL"], "sqlite:")); !errors.Is(err, os.ErrNotExist) {
+			t.Error("got a database file created by check, want none")
+		}
+	})
+
+	app(t, vars, "", "migrate", "--no-seed").want(t, exitOK)
+	app(t, vars, "", "migrate", "down").want(t, exitOK)
+	t.Run("pending migrations", func(t *testing.T) {
+		app(t, vars, "", "check").want(t, exitFailure, "Migrations: 1 pending: 20261125000007_reference_data", "run `app migrate`")
+	})
+
+	app(t, vars, "", "migrate").want(t, exitOK)
+	t.Run("all in order", func(t *testing.T) {
+		r := app(t, vars, "", "check")
+		r.want(t, exitOK, "SECRET_KEY", "********", "ALLOWED_HOSTS", "example.com", "Migrations: up to date", "Everything is in order.")
+		for _, secret := range []string{vars["SECRET_KEY"], "public@"} {
+			if strings.Contains(r.stdout+r.stderr, secret) {
+				t.Errorf("got %q in the output, want secrets redacted", secret)
+			}
+		}
+	})
+}
+
+// freePort finds a port nobody listens on.
+func freePort(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return strconv.Itoa(ln.Addr().(*net.TCPAddr).Port)
+}
+
+func TestServe(t *testing.T) {
+	port := freePort(t)
+	vars := with(prodVars(t), "PORT", port)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan result, 1)
+	go func() { done <- appContext(ctx, t, vars, "", "serve") }()
+
+	url := "http://127.0.0.1:" + port + "/healthz"
+	var resp *http.Response
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		var err error
+		resp, err = http.Get(url)
+		if err == nil {
+			break
+		}
+		if time.Now().After(deadline) {
+			cancel()
+			t.Fatalf("the server did not answer: %v\n%+v", err, <-done)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	var health struct{ Status, Version, Commit string }
+	if err := json.Unmarshal(body, &health); err != nil || resp.StatusCode != http.StatusOK {
+		t.Errorf("got %d %s, want 200 with JSON", resp.StatusCode, body)
+	}
+	if health != (struct{ Status, Version, Commit string }{"ok", "1.2.3", "abc123"}) {
+		t.Errorf("got %+v, want status, version and commit", health)
+	}
+	if ct := resp.Header.Get("Content-Type"); ct != "application/json" {
+		t.Errorf("got Content-Type %q, want application/json", ct)
+	}
+
+	cancel()
+	r := <-done
+	r.want(t, exitOK, `"msg":"migration applied"`, `"migration":"20261125000001_auth"`, `"msg":"serving"`, fmt.Sprintf(":%s", port), `"msg":"stopped"`)
+	if _, err := http.Get(url); err == nil {
+		t.Error("got an answer after shutdown, want the port closed")
+	}
+}
+
+func TestServeReportsABusyPort(t *testing.T) {
+	ln, err := net.Listen("tcp", ":0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	port := strconv.Itoa(ln.Addr().(*net.TCPAddr).Port)
+	app(t, with(prodVars(t), "PORT", port), "", "serve").want(t, exitFailure, "address already in use")
+}

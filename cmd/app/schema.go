@@ -1,0 +1,65 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+
+	"oclettings/app/config"
+	"oclettings/app/database"
+	"oclettings/app/models"
+	"oclettings/migrations"
+)
+
+// openDatabase opens the configured database and its migrations.
+func openDatabase(ctx context.Context, cfg *config.Config, opts database.Options) (*database.DB, *migrations.Migrator, error) {
+	db, err := database.Open(ctx, cfg.Database, opts)
+	if err != nil {
+		return nil, nil, err
+	}
+	m, err := migrations.NewMigrator(db.Write, db.Kind)
+	if err != nil {
+		_ = db.Close()
+		return nil, nil, err
+	}
+	return db, m, nil
+}
+
+// openMigrated opens the database for a command that works on its data, and
+// refuses one whose schema is behind the binary's: every query after that
+// point could fail half-way.
+func openMigrated(ctx context.Context, cfg *config.Config) (*database.DB, error) {
+	db, m, err := openDatabase(ctx, cfg, database.Options{})
+	if err != nil {
+		return nil, err
+	}
+	pending, err := m.Pending(ctx)
+	if err == nil && len(pending) > 0 {
+		err = fmt.Errorf("the database schema is not up to date (%d pending migrations); run `app migrate` first", len(pending))
+	}
+	if err != nil {
+		_ = db.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+// describeInvalid turns a validation error into one line naming each field.
+func describeInvalid(err error) error {
+	var invalid *models.ValidationError
+	if !errors.As(err, &invalid) {
+		return err
+	}
+	fields := make([]string, 0, len(invalid.Fields))
+	for field := range invalid.Fields {
+		fields = append(fields, field)
+	}
+	sort.Strings(fields)
+	parts := make([]string, 0, len(fields))
+	for _, field := range fields {
+		parts = append(parts, field+": "+strings.Join(invalid.Fields[field], " "))
+	}
+	return errors.New(strings.Join(parts, "; "))
+}

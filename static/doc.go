@@ -1,0 +1,4 @@
+// Package static embeds the site's CSS, images and the little JavaScript the
+// admin needs, so the binary serves every asset itself and loads nothing
+// from another host.
+package static
