@@ -19,7 +19,7 @@ CREATE TABLE auth_user (
 --bun:split
 -- Case-insensitive uniqueness: username_key is the case-folded username,
 -- computed by the model the same way for every database.
-CREATE UNIQUE INDEX auth_user_username_key ON auth_user (username_key);
+CREATE UNIQUE INDEX auth_user_username_folded ON auth_user (username_key);
 --bun:split
 CREATE TABLE auth_group (
     id {{.ID}},
