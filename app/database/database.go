@@ -29,6 +29,8 @@ type DB struct {
 	Write *bun.DB
 	Read  *bun.DB
 	Kind  string
+
+	version *versionWatch
 }
 
 // ErrMissing is returned by Open with MustExist when the database file is absent.
@@ -84,7 +86,13 @@ func openSQLite(ctx context.Context, path string, opts Options) (*DB, error) {
 		_ = write.Close()
 		return nil, err
 	}
-	return &DB{Write: write, Read: read, Kind: "sqlite"}, nil
+	watch, err := newVersionWatch(ctx, path)
+	if err != nil {
+		_ = read.Close()
+		_ = write.Close()
+		return nil, err
+	}
+	return &DB{Write: write.WithQueryHook(watch), Read: read, Kind: "sqlite", version: watch}, nil
 }
 
 func sqliteHandle(ctx context.Context, path string, params url.Values, conns int) (*bun.DB, error) {
@@ -118,7 +126,15 @@ func describe(err error) error {
 
 // Close closes both handles.
 func (db *DB) Close() error {
-	return errors.Join(db.Read.Close(), db.Write.Close())
+	return errors.Join(db.version.close(), db.Read.Close(), db.Write.Close())
+}
+
+// DataVersion tells caches of rendered pages whether they are still right:
+// it changes as soon as this process commits a change, and within a
+// millisecond of a commit by another process. It costs nanoseconds, not a
+// query.
+func (db *DB) DataVersion(ctx context.Context) (DataVersion, error) {
+	return db.version.current(ctx)
 }
 
 // IsUniqueViolation reports whether err is a unique or primary-key constraint failure.

@@ -2,12 +2,16 @@ package database_test
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"os"
 	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
+	"time"
+
+	"github.com/uptrace/bun"
 
 	"oclettings/app/config"
 	"oclettings/app/database"
@@ -118,4 +122,78 @@ func TestOpenRefusals(t *testing.T) {
 	if _, err := database.Open(context.Background(), config.Database{Kind: "oracle"}, database.Options{}); err == nil {
 		t.Error("got no error for an unknown kind")
 	}
+}
+
+func TestDataVersion(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "db.sqlite3")
+	db, err := database.Open(ctx, sqliteConfig(path), database.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.Write.ExecContext(ctx, "CREATE TABLE t (n INTEGER)"); err != nil {
+		t.Fatal(err)
+	}
+	version := func() database.DataVersion {
+		t.Helper()
+		v, err := db.DataVersion(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+
+	// This process's writes move the shared counter too, a poll later.
+	time.Sleep(2 * time.Millisecond)
+	v0 := version()
+	if _, err := db.Read.QueryContext(ctx, "SELECT * FROM t"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Write.NewSelect().TableExpr("t").Exists(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if v := version(); v != v0 {
+		t.Errorf("got %v after reads, want %v unchanged", v, v0)
+	}
+
+	t.Run("a write through this process counts at once", func(t *testing.T) {
+		before := version()
+		if _, err := db.Write.ExecContext(ctx, "INSERT INTO t VALUES (1)"); err != nil {
+			t.Fatal(err)
+		}
+		if version() == before {
+			t.Error("got the same version right after a write")
+		}
+	})
+	t.Run("a commit through this process counts", func(t *testing.T) {
+		before := version()
+		err := db.Write.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+			_, err := tx.ExecContext(ctx, "INSERT INTO t VALUES (2)")
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if version().Local < before.Local+2 {
+			t.Error("got the commit uncounted")
+		}
+	})
+	t.Run("a write by another process counts within the poll interval", func(t *testing.T) {
+		other, err := sql.Open("sqlite", path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer other.Close()
+		time.Sleep(2 * time.Millisecond)
+		before := version()
+		if _, err := other.ExecContext(ctx, "INSERT INTO t VALUES (3)"); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(2 * time.Millisecond) // past the poll interval, not a timing assertion
+		after := version()
+		if after.Shared == before.Shared || after.Local != before.Local {
+			t.Errorf("got %v then %v, want only the shared counter moved", before, after)
+		}
+	})
 }

@@ -70,3 +70,43 @@ func UpdateLetting(ctx context.Context, db bun.IDB, l *Letting) error {
 func DeleteLetting(ctx context.Context, db bun.IDB, id int64) error {
 	return updated(db.NewDelete().Model((*Letting)(nil)).Where("id = ?", id).Exec(ctx))
 }
+
+// lettingSearchColumns are what the public search box looks in.
+var lettingSearchColumns = []string{"letting.title", "address.city", "address.state"}
+
+// ListLettings returns a page of lettings with their addresses, by title,
+// those matching search only when it is not blank.
+func ListLettings(ctx context.Context, db bun.IDB, search string, limit, offset int) ([]Letting, error) {
+	// The page's ids come first, from the title index alone; joining the
+	// addresses of only those rows keeps a deep page (an offset of 50,000)
+	// from joining every row it skips.
+	ids := db.NewSelect().Model((*Letting)(nil)).Column("letting.id")
+	if strings.TrimSpace(search) != "" {
+		ids = whereSearch(ids.Join("JOIN lettings_address AS address ON address.id = letting.address_id"), search, lettingSearchColumns...)
+	}
+	ids = ids.OrderExpr("letting.title, letting.id").Limit(int64(limit)).Offset(int64(offset))
+
+	var lettings []Letting
+	err := db.NewSelect().Model(&lettings).Relation("Address").
+		Where("letting.id IN (?)", ids).
+		OrderExpr("letting.title, letting.id").
+		Scan(ctx)
+	return lettings, translate(err)
+}
+
+// CountLettings counts the lettings ListLettings pages through.
+func CountLettings(ctx context.Context, db bun.IDB, search string) (int, error) {
+	q := db.NewSelect().Model((*Letting)(nil))
+	if strings.TrimSpace(search) != "" {
+		q = whereSearch(q.Join("JOIN lettings_address AS address ON address.id = letting.address_id"), search, lettingSearchColumns...)
+	}
+	n, err := q.Count(ctx)
+	return int(n), translate(err)
+}
+
+// LettingIDs returns every letting's id, for the sitemap.
+func LettingIDs(ctx context.Context, db bun.IDB) ([]int64, error) {
+	var ids []int64
+	err := db.NewSelect().Model((*Letting)(nil)).Column("id").OrderExpr("id").Scan(ctx, &ids)
+	return ids, translate(err)
+}

@@ -72,3 +72,34 @@ func UpdateProfile(ctx context.Context, db bun.IDB, p *Profile) error {
 func DeleteProfile(ctx context.Context, db bun.IDB, id int64) error {
 	return updated(db.NewDelete().Model((*Profile)(nil)).Where("id = ?", id).Exec(ctx))
 }
+
+// ListProfiles returns a page of profiles with their users, by username.
+func ListProfiles(ctx context.Context, db bun.IDB, limit, offset int) ([]Profile, error) {
+	// Walking the username index and picking out members with a profile
+	// finds a page without sorting every profile first.
+	ids := db.NewSelect().TableExpr("auth_user AS u").
+		Join("JOIN profiles_profile AS p ON p.user_id = u.id").
+		Column("p.id").
+		OrderExpr("u.username, p.id").Limit(int64(limit)).Offset(int64(offset))
+	var profiles []Profile
+	err := db.NewSelect().Model(&profiles).Relation("User").
+		Where("profile.id IN (?)", ids).
+		OrderExpr("?, profile.id", bun.Ident("user.username")).
+		Scan(ctx)
+	return profiles, translate(err)
+}
+
+// CountProfiles counts every profile.
+func CountProfiles(ctx context.Context, db bun.IDB) (int, error) {
+	n, err := db.NewSelect().Model((*Profile)(nil)).Count(ctx)
+	return int(n), translate(err)
+}
+
+// ProfileUsernames returns every member's username, for the sitemap.
+func ProfileUsernames(ctx context.Context, db bun.IDB) ([]string, error) {
+	var names []string
+	err := db.NewSelect().Model((*Profile)(nil)).
+		Join("JOIN auth_user AS u ON u.id = profile.user_id").
+		ColumnExpr("u.username").OrderExpr("u.username").Scan(ctx, &names)
+	return names, translate(err)
+}

@@ -10,11 +10,9 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/go-chi/chi/v5"
-
 	"oclettings/app/config"
 	"oclettings/app/database"
-	"oclettings/app/web"
+	"oclettings/public"
 )
 
 // shutdownGrace is how long in-flight requests get to finish on SIGTERM;
@@ -41,23 +39,19 @@ func serveCommand() command {
 				return err
 			}
 
+			h, err := router(db, logger, e.build, public.DefaultCacheBytes)
+			if err != nil {
+				return err
+			}
 			ln, err := net.Listen("tcp", net.JoinHostPort("", strconv.Itoa(cfg.Port)))
 			if err != nil {
 				return err
 			}
 			logger.Info("serving", "address", ln.Addr().String(), "version", e.build.Version,
 				"commit", e.build.Commit, "database", db.Kind)
-			return serve(ctx, ln, router(e.build), logger)
+			return serve(ctx, ln, h, logger)
 		},
 	}
-}
-
-// router wires the site's routes.
-func router(build web.Build) http.Handler {
-	r := chi.NewRouter()
-	r.Method(http.MethodGet, "/healthz", web.Healthz(build))
-	r.Method(http.MethodHead, "/healthz", web.Healthz(build))
-	return r
 }
 
 // serve answers on ln until ctx ends, then lets in-flight requests finish.

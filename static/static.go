@@ -2,3 +2,10 @@
 // admin needs, so the binary serves every asset itself and loads nothing
 // from another host.
 package static
+
+import "embed"
+
+// Files are served under /static/ with content-hashed names (app/web.Assets).
+//
+//go:embed css img
+var Files embed.FS

@@ -1,0 +1,104 @@
+package public
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/go-chi/chi/v5"
+
+	"oclettings/app/models"
+	"oclettings/app/paging"
+	"oclettings/app/web"
+)
+
+// maxQueryLength bounds the search text; a longer one is cut, not refused.
+const maxQueryLength = 200
+
+func (s *Site) lettings(w http.ResponseWriter, r *http.Request) error {
+	query := strings.TrimSpace(r.URL.Query().Get("q"))
+	if len([]rune(query)) > maxQueryLength {
+		query = string([]rune(query)[:maxQueryLength])
+	}
+	total, err := models.CountLettings(r.Context(), s.db.Read, query)
+	if err != nil {
+		return err
+	}
+	links := pageLinks{Path: "/lettings/", Query: query}
+	page, ok := paging.Resolve(r.URL.Query().Get("page"), total, pageSize)
+	if !ok {
+		http.Redirect(w, r, links.URL(page.Number), http.StatusFound)
+		return nil
+	}
+	links.Page = page
+	lettings, err := models.ListLettings(r.Context(), s.db.Read, query, page.Size, page.Offset())
+	if err != nil {
+		return err
+	}
+	title := "Lettings"
+	if page.Number > 1 {
+		title += " (page " + strconv.Itoa(page.Number) + ")"
+	}
+	return s.render(w, r, "lettings", view{
+		Title:       title,
+		Description: "Every holiday home Orange County Lettings lets, with a search by title, city or state.",
+		Section:     "lettings",
+		Content: struct {
+			Query    string
+			Lettings []models.Letting
+			Page     paging.Page
+			Links    pageLinks
+		}{query, lettings, page, links},
+	})
+}
+
+func (s *Site) letting(w http.ResponseWriter, r *http.Request) error {
+	id, ok := parseID(chi.URLParam(r, "id"))
+	if !ok {
+		return web.Status(http.StatusNotFound)
+	}
+	l, err := models.GetLetting(r.Context(), s.db.Read, id)
+	if err != nil {
+		return err
+	}
+	a := l.Address
+	return s.render(w, r, "letting", view{
+		Title:       l.Title,
+		Description: l.Title + ", a holiday home at " + a.City + ", " + a.State + ", let by Orange County Lettings.",
+		Section:     "lettings",
+		Content:     l,
+	})
+}
+
+// parseID accepts what Django's <int:…> path converter accepts, digits
+// only, and refuses zero and numbers too large for an id.
+func parseID(raw string) (int64, bool) {
+	if raw == "" || strings.TrimLeft(raw, "0123456789") != "" {
+		return 0, false
+	}
+	id, err := strconv.ParseInt(raw, 10, 64)
+	return id, err == nil && id > 0
+}
+
+// pageLinks builds the links of a paginated list, keeping its search.
+type pageLinks struct {
+	Path  string
+	Query string
+	Page  paging.Page
+}
+
+// URL is the address of page n of the list; the first page has no number.
+func (l pageLinks) URL(n int) string {
+	v := url.Values{}
+	if l.Query != "" {
+		v.Set("q", l.Query)
+	}
+	if n > 1 {
+		v.Set("page", strconv.Itoa(n))
+	}
+	if len(v) == 0 {
+		return l.Path
+	}
+	return l.Path + "?" + v.Encode()
+}
