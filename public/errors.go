@@ -15,11 +15,14 @@ var errorText = map[int]struct{ heading, message string }{
 }
 
 // renderError renders the error page for a status; nothing internal ever
-// reaches it, only the status and its fixed text.
-func (s *Site) renderError(status int) ([]byte, error) {
+// reaches it, only the status and fixed text.
+func (s *Site) renderError(status int, message string) ([]byte, error) {
 	text, ok := errorText[status]
 	if !ok {
 		text.heading, text.message = http.StatusText(status), "The request could not be completed."
+	}
+	if message != "" {
+		text.message = message
 	}
 	return s.templates.Execute("error", view{
 		Title:       text.heading,

@@ -1,21 +1,36 @@
-// Package accounts holds the use cases that touch a user's password: creating
-// an administrator and setting a password, with the password validators and
-// hashing applied the same way wherever a password is set.
+// Package accounts holds the use cases of user accounts: signing staff in
+// (with throttling), creating an administrator and setting a password, with
+// the password validators and hashing applied the same way wherever a
+// password is set, and the permission rules of the admin.
 package accounts
 
 import (
 	"context"
 	"errors"
+	"time"
 
 	"github.com/uptrace/bun"
 
 	"oclettings/app/auth"
+	"oclettings/app/database"
 	"oclettings/app/models"
 )
 
+// Service carries what the use cases need.
+type Service struct {
+	DB     *database.DB
+	Hasher auth.Hasher      // auth.Default() outside tests
+	Now    func() time.Time // the clock of throttling and last logins
+}
+
+// New returns the service with the production hasher and clock.
+func New(db *database.DB) *Service {
+	return &Service{DB: db, Hasher: auth.Default(), Now: time.Now}
+}
+
 // CreateSuperuser creates an active staff superuser. Problems with the
 // username, email or password come back together as a *models.ValidationError.
-func CreateSuperuser(ctx context.Context, db bun.IDB, username, email, password string) (*models.User, error) {
+func (s *Service) CreateSuperuser(ctx context.Context, username, email, password string) (*models.User, error) {
 	u := &models.User{
 		Username:    username,
 		Email:       email,
@@ -35,51 +50,37 @@ func CreateSuperuser(ctx context.Context, db bun.IDB, username, email, password 
 	if err := errs.Err(); err != nil {
 		return nil, err
 	}
-	hash, err := auth.HashPassword(password)
+	hash, err := s.Hasher.Hash(password)
 	if err != nil {
 		return nil, err
 	}
 	u.Password = hash
-	if err := models.CreateUser(ctx, db, u); err != nil {
+	if err := models.CreateUser(ctx, s.DB.Write, u); err != nil {
 		return nil, err
 	}
 	return u, nil
 }
 
-// ValidateNewPassword checks a password a user is about to be given.
-func ValidateNewPassword(u *models.User, password string) error {
+// SetPassword validates, hashes and stores a user's new password.
+func (s *Service) SetPassword(ctx context.Context, u *models.User, password string) error {
 	if msgs := auth.ValidatePassword(password, attributes(u)); len(msgs) > 0 {
 		return &models.ValidationError{Fields: models.FieldErrors{"password": msgs}}
 	}
-	return nil
-}
-
-// SetPassword validates, hashes and stores a user's new password.
-func SetPassword(ctx context.Context, db bun.IDB, u *models.User, password string) error {
-	if err := ValidateNewPassword(u, password); err != nil {
-		return err
-	}
-	hash, err := auth.HashPassword(password)
+	hash, err := s.Hasher.Hash(password)
 	if err != nil {
 		return err
 	}
-	if err := models.SetUserPassword(ctx, db, u.ID, hash); err != nil {
+	if err := models.SetUserPassword(ctx, s.DB.Write, u.ID, hash); err != nil {
 		return err
 	}
 	u.Password = hash
 	return nil
 }
 
-func attributes(u *models.User) auth.UserAttributes {
-	return auth.UserAttributes{Username: u.Username, FirstName: u.FirstName, LastName: u.LastName, Email: u.Email}
-}
-
-func fieldErrors(err error) models.FieldErrors {
-	var ve *models.ValidationError
-	if errors.As(err, &ve) {
-		return ve.Fields
-	}
-	return models.FieldErrors{models.NonField: {err.Error()}}
+// CheckPassword reports whether password is the user's current password.
+func (s *Service) CheckPassword(u *models.User, password string) bool {
+	ok, _ := s.Hasher.Check(password, u.Password)
+	return ok
 }
 
 // CheckUsername returns what is wrong with a username for a new user: its
@@ -109,4 +110,16 @@ func CheckEmail(email string) []string {
 		return fieldErrors(err)["email"]
 	}
 	return nil
+}
+
+func attributes(u *models.User) auth.UserAttributes {
+	return auth.UserAttributes{Username: u.Username, FirstName: u.FirstName, LastName: u.LastName, Email: u.Email}
+}
+
+func fieldErrors(err error) models.FieldErrors {
+	var ve *models.ValidationError
+	if errors.As(err, &ve) {
+		return ve.Fields
+	}
+	return models.FieldErrors{models.NonField: {err.Error()}}
 }

@@ -52,14 +52,6 @@ type argon2Hash struct {
 	key     []byte
 }
 
-func hashArgon2id(password string) (string, error) {
-	h, err := newArgon2id(password, argon2Memory, argon2Time, argon2Threads)
-	if err != nil {
-		return "", err
-	}
-	return h.encode(), nil
-}
-
 // newArgon2id hashes password with a fresh random salt. The costs are
 // parameters so that tests can exercise the path cheaply.
 func newArgon2id(password string, memory, time uint32, threads uint8) (*argon2Hash, error) {
@@ -72,14 +64,14 @@ func newArgon2id(password string, memory, time uint32, threads uint8) (*argon2Ha
 	return h, nil
 }
 
-// burnHash is a well-formed hash with today's parameters that no password
+// burnHash is a well-formed hash with the given parameters that no password
 // matches in practice; checking against it costs what a real check costs.
-func burnHash() string {
+func burnHash(memory, time uint32, threads uint8) string {
 	h := argon2Hash{
 		variant: argon2idVariant,
-		memory:  argon2Memory,
-		time:    argon2Time,
-		threads: argon2Threads,
+		memory:  memory,
+		time:    time,
+		threads: threads,
 		salt:    make([]byte, argon2SaltLen),
 		key:     make([]byte, argon2KeyLen),
 	}
@@ -107,11 +99,11 @@ func (h *argon2Hash) verify(password string) bool {
 	return subtle.ConstantTimeCompare(got, h.key) == 1
 }
 
-func (h *argon2Hash) weak() bool {
+func (h *argon2Hash) weak(want Hasher) bool {
 	return h.variant != argon2idVariant ||
-		h.memory < argon2Memory ||
-		h.time < argon2Time ||
-		h.threads < argon2Threads ||
+		h.memory < want.Memory ||
+		h.time < want.Time ||
+		h.threads < want.Threads ||
 		len(h.key) < argon2KeyLen ||
 		len(h.salt) < argon2SaltLen
 }

@@ -232,7 +232,7 @@ func TestArgon2Weak(t *testing.T) {
 			t.Parallel()
 			h := current
 			tt.change(&h)
-			if got := h.weak(); got != tt.want {
+			if got := h.weak(Default()); got != tt.want {
 				t.Errorf("weak() = %v, want %v", got, tt.want)
 			}
 		})

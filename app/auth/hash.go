@@ -10,9 +10,9 @@ const unusablePrefix = "!"
 type verifier interface {
 	// verify reports whether password derives the stored key.
 	verify(password string) bool
-	// weak reports whether the hash is weaker than what HashPassword makes
-	// today, so a successful login should replace it.
-	weak() bool
+	// weak reports whether the hash is weaker than what the hasher makes,
+	// so a successful login should replace it.
+	weak(Hasher) bool
 }
 
 // parse recognises an encoded hash. It returns the Django algorithm name and
@@ -38,31 +38,60 @@ func parse(encoded string) (algorithm string, v verifier, ok bool) {
 	return algorithm, v, true
 }
 
-// HashPassword returns a new Argon2id hash of password with a random salt,
-// in Django's Argon2PasswordHasher encoding.
-func HashPassword(password string) (string, error) {
-	return hashArgon2id(password)
+// Hasher makes and checks hashes at one Argon2id cost. Production uses
+// Default; tests of code that signs people in use a cheaper one, as Django's
+// own tests swap in a fast hasher.
+type Hasher struct {
+	Memory  uint32 // KiB
+	Time    uint32
+	Threads uint8
 }
 
-// CheckPassword reports whether password matches encoded and, when it does,
-// whether encoded should be replaced by HashPassword(password) because it
-// uses an older algorithm or weaker parameters. Unusable, malformed, unknown
-// or over-expensive encodings never match. The comparison of derived keys is
+// Default is the cost of every hash the application makes.
+func Default() Hasher {
+	return Hasher{Memory: argon2Memory, Time: argon2Time, Threads: argon2Threads}
+}
+
+// Hash returns a new Argon2id hash of password with a random salt, in
+// Django's Argon2PasswordHasher encoding.
+func (hs Hasher) Hash(password string) (string, error) {
+	h, err := newArgon2id(password, hs.Memory, hs.Time, hs.Threads)
+	if err != nil {
+		return "", err
+	}
+	return h.encode(), nil
+}
+
+// Check reports whether password matches encoded and, when it does, whether
+// encoded should be replaced by Hash(password) because it uses an older
+// algorithm or weaker parameters. Unusable, malformed, unknown or
+// over-expensive encodings never match. The comparison of derived keys is
 // constant-time.
-func CheckPassword(password, encoded string) (ok, needsRehash bool) {
+func (hs Hasher) Check(password, encoded string) (ok, needsRehash bool) {
 	_, v, parsed := parse(encoded)
 	if !parsed || !v.verify(password) {
 		return false, false
 	}
-	return true, v.weak()
+	return true, v.weak(hs)
 }
 
-// BurnPasswordCheck spends the time CheckPassword takes on a hash made by
-// HashPassword today. Call it when the user does not exist, so that the
-// response time does not tell an attacker which usernames are real.
-func BurnPasswordCheck(password string) {
-	CheckPassword(password, burnHash())
+// Burn spends the time Check takes on a hash made by Hash. Call it when the
+// user does not exist, so that the response time does not tell an attacker
+// which usernames are real.
+func (hs Hasher) Burn(password string) {
+	hs.Check(password, burnHash(hs.Memory, hs.Time, hs.Threads))
 }
+
+// HashPassword is Default().Hash.
+func HashPassword(password string) (string, error) { return Default().Hash(password) }
+
+// CheckPassword is Default().Check.
+func CheckPassword(password, encoded string) (ok, needsRehash bool) {
+	return Default().Check(password, encoded)
+}
+
+// BurnPasswordCheck is Default().Burn.
+func BurnPasswordCheck(password string) { Default().Burn(password) }
 
 // IsUsable reports whether encoded is a hash CheckPassword could ever accept.
 // Unlike Django, which calls anything not starting with "!" usable, an empty

@@ -162,7 +162,7 @@ func TestAlgorithm(t *testing.T) {
 // runs it next to CheckPassword.)
 func TestBurnHashMatchesCurrentParameters(t *testing.T) {
 	t.Parallel()
-	algorithm, v, ok := parse(burnHash())
+	algorithm, v, ok := parse(burnHash(argon2Memory, argon2Time, argon2Threads))
 	if !ok || algorithm != "argon2" {
 		t.Fatalf("parse(burnHash()) = %q, %v; want argon2, true", algorithm, ok)
 	}
@@ -170,11 +170,35 @@ func TestBurnHashMatchesCurrentParameters(t *testing.T) {
 	if !isArgon2 {
 		t.Fatalf("burnHash parsed as %T, want *argon2Hash", v)
 	}
-	if h.weak() {
+	if h.weak(Default()) {
 		t.Errorf("burnHash parameters %+v are weaker than current ones", *h)
 	}
 	if h.variant != argon2idVariant || h.memory != argon2Memory || h.time != argon2Time ||
 		h.threads != argon2Threads || len(h.key) != argon2KeyLen || len(h.salt) != argon2SaltLen {
 		t.Errorf("burnHash parameters %+v, want exactly the current ones", *h)
 	}
+}
+
+// A cheaper hasher makes hashes the default one asks to upgrade, and takes
+// the default's hashes as strong enough.
+func TestHasherCost(t *testing.T) {
+	t.Parallel()
+	cheap := Hasher{Memory: 64, Time: 1, Threads: 1}
+	h, err := cheap.Hash("Tangerine-Harbour-42")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(h, "argon2$argon2id$v=19$m=64,t=1,p=1$") {
+		t.Fatalf("got %q, want the hasher's parameters in the encoding", h)
+	}
+	if ok, rehash := cheap.Check("Tangerine-Harbour-42", h); !ok || rehash {
+		t.Errorf("cheap.Check = %v, %v; want true, false", ok, rehash)
+	}
+	if ok, rehash := Default().Check("Tangerine-Harbour-42", h); !ok || !rehash {
+		t.Errorf("Default().Check = %v, %v; want true, true", ok, rehash)
+	}
+	if ok, _ := cheap.Check("wrong", h); ok {
+		t.Error("got a wrong password accepted")
+	}
+	cheap.Burn("anything") // must not panic on its own parameters
 }

@@ -44,6 +44,10 @@ type Config struct {
 	SentryTracesSampleRate float64
 	LogLevel               slog.Level
 	LogFormat              string // "json" or "text"
+	TrustProxyHeaders      bool   // X-Forwarded-For and X-Forwarded-Proto come from a trusted proxy
+	SecureSSLRedirect      bool
+	HSTSSeconds            int
+	MaxBodyBytes           int64
 	Notices                []string
 
 	// sources records, per option name, the variable the value was read from
@@ -212,6 +216,41 @@ func options() []option {
 			def:   debugOr("text", "json"),
 			parse: func(c *Config, raw string) (err error) { c.LogFormat, err = parseLogFormat(raw); return err },
 			show:  func(c *Config) string { return c.LogFormat },
+		},
+		{
+			name:  "TRUST_PROXY_HEADERS",
+			vars:  []string{"TRUST_PROXY_HEADERS"},
+			def:   constant("false"),
+			parse: func(c *Config, raw string) (err error) { c.TrustProxyHeaders, err = parseBool(raw); return err },
+			show:  func(c *Config) string { return strconv.FormatBool(c.TrustProxyHeaders) },
+		},
+		{
+			name:  "SECURE_SSL_REDIRECT",
+			vars:  []string{"SECURE_SSL_REDIRECT", "DJANGO_SECURE_SSL_REDIRECT"},
+			def:   constant("false"),
+			parse: func(c *Config, raw string) (err error) { c.SecureSSLRedirect, err = parseBool(raw); return err },
+			show:  func(c *Config) string { return strconv.FormatBool(c.SecureSSLRedirect) },
+		},
+		{
+			name: "SECURE_HSTS_SECONDS",
+			vars: []string{"SECURE_HSTS_SECONDS", "DJANGO_SECURE_HSTS_SECONDS"},
+			def:  constant("31536000"),
+			parse: func(c *Config, raw string) (err error) {
+				c.HSTSSeconds, err = parseBounded(raw, 0, 2*31536000, "a number of seconds")
+				return err
+			},
+			show: func(c *Config) string { return strconv.Itoa(c.HSTSSeconds) },
+		},
+		{
+			name: "MAX_BODY_BYTES",
+			vars: []string{"MAX_BODY_BYTES"},
+			def:  constant("2621440"),
+			parse: func(c *Config, raw string) error {
+				n, err := parseBounded(raw, 1024, 1<<30, "a size in bytes")
+				c.MaxBodyBytes = int64(n)
+				return err
+			},
+			show: func(c *Config) string { return strconv.FormatInt(c.MaxBodyBytes, 10) },
 		},
 		{
 			name:    "DJANGO_MIDDLEWARE",
@@ -455,6 +494,15 @@ func redactURL(raw string) string {
 		return raw // re-encoding could change how a plain path reads
 	}
 	return u.Redacted()
+}
+
+// parseBounded reads a whole number between lo and hi inclusive.
+func parseBounded(raw string, lo, hi int, what string) (int, error) {
+	n, err := strconv.Atoi(raw)
+	if err != nil || n < lo || n > hi {
+		return 0, fmt.Errorf("%q is not %s from %d to %d", raw, what, lo, hi)
+	}
+	return n, nil
 }
 
 func parsePort(raw string) (int, error) {

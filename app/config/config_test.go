@@ -885,6 +885,10 @@ func TestDump(t *testing.T) {
 				{"SENTRY_TRACES_SAMPLE_RATE", "0", "default"},
 				{"LOG_LEVEL", "info", "default"},
 				{"LOG_FORMAT", "json", "default"},
+				{"TRUST_PROXY_HEADERS", "false", "default"},
+				{"SECURE_SSL_REDIRECT", "false", "default"},
+				{"SECURE_HSTS_SECONDS", "31536000", "default"},
+				{"MAX_BODY_BYTES", "2621440", "default"},
 			},
 		},
 		{
@@ -900,6 +904,10 @@ func TestDump(t *testing.T) {
 				"SENTRY_TRACES_SAMPLE_RATE": "0.2",
 				"LOG_LEVEL":                 "warning",
 				"LOG_FORMAT":                "text",
+				"TRUST_PROXY_HEADERS":       "yes",
+				"SECURE_SSL_REDIRECT":       "1",
+				"SECURE_HSTS_SECONDS":       "3600",
+				"MAX_BODY_BYTES":            "1048576",
 			},
 			want: []config.Setting{
 				{"DEBUG", "false", "DJANGO_DEBUG"},
@@ -912,6 +920,10 @@ func TestDump(t *testing.T) {
 				{"SENTRY_TRACES_SAMPLE_RATE", "0.2", "SENTRY_TRACES_SAMPLE_RATE"},
 				{"LOG_LEVEL", "warn", "LOG_LEVEL"},
 				{"LOG_FORMAT", "text", "LOG_FORMAT"},
+				{"TRUST_PROXY_HEADERS", "true", "TRUST_PROXY_HEADERS"},
+				{"SECURE_SSL_REDIRECT", "true", "SECURE_SSL_REDIRECT"},
+				{"SECURE_HSTS_SECONDS", "3600", "SECURE_HSTS_SECONDS"},
+				{"MAX_BODY_BYTES", "1048576", "MAX_BODY_BYTES"},
 			},
 		},
 		{
@@ -928,6 +940,10 @@ func TestDump(t *testing.T) {
 				{"SENTRY_TRACES_SAMPLE_RATE", "0", "default"},
 				{"LOG_LEVEL", "info", "default"},
 				{"LOG_FORMAT", "text", "default"},
+				{"TRUST_PROXY_HEADERS", "false", "default"},
+				{"SECURE_SSL_REDIRECT", "false", "default"},
+				{"SECURE_HSTS_SECONDS", "31536000", "default"},
+				{"MAX_BODY_BYTES", "2621440", "default"},
 			},
 		},
 	}
@@ -1025,5 +1041,37 @@ func TestLoadForManagement(t *testing.T) {
 	}
 	if _, err := config.Load(env(map[string]string{"DEBUG": "false"})); err == nil {
 		t.Error("got Load to accept a server without SECRET_KEY, want it refused")
+	}
+}
+
+func TestSecurityOptions(t *testing.T) {
+	tests := []struct {
+		name    string
+		env     map[string]string
+		check   func(c *config.Config) bool
+		problem string
+	}{
+		{"trust proxy headers", prod(map[string]string{"TRUST_PROXY_HEADERS": "true"}), func(c *config.Config) bool { return c.TrustProxyHeaders }, ""},
+		{"ssl redirect, Django name", prod(map[string]string{"DJANGO_SECURE_SSL_REDIRECT": "yes"}), func(c *config.Config) bool { return c.SecureSSLRedirect }, ""},
+		{"hsts off", prod(map[string]string{"SECURE_HSTS_SECONDS": "0"}), func(c *config.Config) bool { return c.HSTSSeconds == 0 }, ""},
+		{"body limit", prod(map[string]string{"MAX_BODY_BYTES": "4096"}), func(c *config.Config) bool { return c.MaxBodyBytes == 4096 }, ""},
+		{"bad trust", prod(map[string]string{"TRUST_PROXY_HEADERS": "maybe"}), nil, "TRUST_PROXY_HEADERS"},
+		{"negative hsts", prod(map[string]string{"SECURE_HSTS_SECONDS": "-1"}), nil, "SECURE_HSTS_SECONDS"},
+		{"tiny body limit", prod(map[string]string{"MAX_BODY_BYTES": "10"}), nil, "MAX_BODY_BYTES"},
+		{"body limit with unit", prod(map[string]string{"MAX_BODY_BYTES": "2MB"}), nil, "MAX_BODY_BYTES"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if tc.problem != "" {
+				problems := loadErr(t, tc.env)
+				if len(problems) != 1 || problems[0].Var != tc.problem {
+					t.Errorf("got %v, want one problem on %s", problems, tc.problem)
+				}
+				return
+			}
+			if c := mustLoad(t, tc.env); !tc.check(c) {
+				t.Errorf("got %+v, want the option applied", c)
+			}
+		})
 	}
 }

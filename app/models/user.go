@@ -117,6 +117,12 @@ func SetUserPassword(ctx context.Context, db bun.IDB, id int64, encoded string) 
 		Set("password = ?", encoded).Where("id = ?", id).Exec(ctx))
 }
 
+// RecordLogin stamps a user's last login.
+func RecordLogin(ctx context.Context, db bun.IDB, id int64, at time.Time) error {
+	return updated(db.NewUpdate().Model((*User)(nil)).
+		Set("last_login = ?", at.UTC()).Where("id = ?", id).Exec(ctx))
+}
+
 // DeleteUser deletes a user; the database deletes their profile, group
 // memberships, permissions and log entries with them.
 func DeleteUser(ctx context.Context, db bun.IDB, id int64) error {

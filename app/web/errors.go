@@ -30,21 +30,25 @@ func Status(code int) error { return &StatusError{Status: code} }
 
 // ErrorPages answers failures with a front end's own error pages.
 type ErrorPages struct {
-	render   func(status int) ([]byte, error)
+	render   RenderError
 	logger   *slog.Logger
 	fallback []byte
 }
 
+// RenderError renders the error page for a status, with a message in
+// place of the status's usual text when message is not empty.
+type RenderError func(status int, message string) ([]byte, error)
+
 // NewErrorPages checks that render produces the pages people are most
 // likely to meet, and keeps a pre-rendered server error page for when
 // rendering itself fails.
-func NewErrorPages(render func(status int) ([]byte, error), logger *slog.Logger) (*ErrorPages, error) {
+func NewErrorPages(render RenderError, logger *slog.Logger) (*ErrorPages, error) {
 	for _, status := range []int{http.StatusNotFound, http.StatusMethodNotAllowed, http.StatusBadRequest, http.StatusForbidden} {
-		if _, err := render(status); err != nil {
+		if _, err := render(status, ""); err != nil {
 			return nil, fmt.Errorf("error page %d: %w", status, err)
 		}
 	}
-	fallback, err := render(http.StatusInternalServerError)
+	fallback, err := render(http.StatusInternalServerError, "")
 	if err != nil {
 		return nil, fmt.Errorf("error page 500: %w", err)
 	}
@@ -79,7 +83,12 @@ func (p *ErrorPages) Respond(w http.ResponseWriter, r *http.Request, err error) 
 
 // Page answers with the error page for status.
 func (p *ErrorPages) Page(w http.ResponseWriter, r *http.Request, status int) {
-	body, err := p.render(status)
+	p.Message(w, r, status, "")
+}
+
+// Message answers with the error page for status, saying message.
+func (p *ErrorPages) Message(w http.ResponseWriter, r *http.Request, status int, message string) {
+	body, err := p.render(status, message)
 	if err != nil {
 		p.logger.ErrorContext(r.Context(), "error page failed", "status", status, "error", err)
 		status, body = http.StatusInternalServerError, p.fallback
@@ -105,33 +114,42 @@ func (p *ErrorPages) Recover(next http.Handler) http.Handler {
 	})
 }
 
-// NotFound answers for paths no route matches. Like Django's APPEND_SLASH,
-// a GET or HEAD for a path that matches once a slash is appended is
-// redirected there permanently.
+// NotFound answers for paths no route matches, after AppendSlash.
 func (p *ErrorPages) NotFound(routes chi.Routes) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		path := r.URL.Path
-		if (r.Method == http.MethodGet || r.Method == http.MethodHead) &&
-			!strings.HasSuffix(path, "/") && isLocalPath(path) &&
-			routes.Match(chi.NewRouteContext(), r.Method, path+"/") {
-			target := r.URL.EscapedPath() + "/"
-			if r.URL.RawQuery != "" {
-				target += "?" + r.URL.RawQuery
-			}
-			http.Redirect(w, r, target, http.StatusMovedPermanently)
-			return
+		if !AppendSlash(w, r, routes, "") {
+			p.Page(w, r, http.StatusNotFound)
 		}
-		p.Page(w, r, http.StatusNotFound)
 	}
 }
 
-// MethodNotAllowed answers 405 with the Allow header listing what the path accepts.
-func (p *ErrorPages) MethodNotAllowed(routes chi.Routes) http.HandlerFunc {
+// AppendSlash does what Django's APPEND_SLASH does: a GET or HEAD for a path
+// that routes (mounted under prefix) match once a slash is appended is
+// redirected there permanently. It reports whether it answered.
+func AppendSlash(w http.ResponseWriter, r *http.Request, routes chi.Routes, prefix string) bool {
+	path := r.URL.Path
+	if r.Method != http.MethodGet && r.Method != http.MethodHead ||
+		strings.HasSuffix(path, "/") || !isLocalPath(path) ||
+		!routes.Match(chi.NewRouteContext(), r.Method, strings.TrimPrefix(path, prefix)+"/") {
+		return false
+	}
+	target := r.URL.EscapedPath() + "/"
+	if r.URL.RawQuery != "" {
+		target += "?" + r.URL.RawQuery
+	}
+	http.Redirect(w, r, target, http.StatusMovedPermanently)
+	return true
+}
+
+// MethodNotAllowed answers 405 with the Allow header listing what the path
+// accepts, for routes mounted under prefix.
+func (p *ErrorPages) MethodNotAllowed(routes chi.Routes, prefix string) http.HandlerFunc {
 	methods := []string{http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete, http.MethodOptions}
 	return func(w http.ResponseWriter, r *http.Request) {
+		path := strings.TrimPrefix(r.URL.Path, prefix)
 		var allowed []string
 		for _, m := range methods {
-			if routes.Match(chi.NewRouteContext(), m, r.URL.Path) {
+			if routes.Match(chi.NewRouteContext(), m, path) {
 				allowed = append(allowed, m)
 			}
 		}

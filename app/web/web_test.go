@@ -13,6 +13,7 @@ import (
 	"testing"
 	"testing/fstest"
 
+	"github.com/alexedwards/scs/v2"
 	"github.com/go-chi/chi/v5"
 
 	"oclettings/app/database"
@@ -21,8 +22,8 @@ import (
 
 func testPages(t *testing.T, logs io.Writer) *ErrorPages {
 	t.Helper()
-	p, err := NewErrorPages(func(status int) ([]byte, error) {
-		return []byte(fmt.Sprintf("<h1>error %d</h1>", status)), nil
+	p, err := NewErrorPages(func(status int, message string) ([]byte, error) {
+		return []byte(fmt.Sprintf("<h1>error %d</h1>%s", status, message)), nil
 	}, slog.New(slog.NewTextHandler(logs, nil)))
 	if err != nil {
 		t.Fatal(err)
@@ -83,7 +84,7 @@ func TestErrorPagesRespond(t *testing.T) {
 
 func TestErrorPagesFallback(t *testing.T) {
 	calls := 0
-	p, err := NewErrorPages(func(status int) ([]byte, error) {
+	p, err := NewErrorPages(func(status int, _ string) ([]byte, error) {
 		calls++
 		if calls > 5 { // fine at start-up, broken afterwards
 			return nil, errors.New("template broke")
@@ -97,7 +98,7 @@ func TestErrorPagesFallback(t *testing.T) {
 	if rec.Code != 500 || rec.Body.String() != "page 500" {
 		t.Errorf("got %d %q, want the pre-rendered server error page", rec.Code, rec.Body)
 	}
-	if _, err := NewErrorPages(func(int) ([]byte, error) { return nil, errors.New("no") }, slog.Default()); err == nil {
+	if _, err := NewErrorPages(func(int, string) ([]byte, error) { return nil, errors.New("no") }, slog.Default()); err == nil {
 		t.Error("got no error for pages that cannot render, want the start to fail")
 	}
 }
@@ -304,7 +305,7 @@ func TestAppendSlashAndAllow(t *testing.T) {
 	r.Get("/things/", func(w http.ResponseWriter, r *http.Request) {})
 	r.Post("/things/", func(w http.ResponseWriter, r *http.Request) {})
 	r.NotFound(p.NotFound(r))
-	r.MethodNotAllowed(p.MethodNotAllowed(r))
+	r.MethodNotAllowed(p.MethodNotAllowed(r, ""))
 	tests := []struct {
 		method, target string
 		status         int
@@ -347,5 +348,59 @@ func TestTemplates(t *testing.T) {
 	broken := fstest.MapFS{"layout/layout.html": {Data: []byte(`{{template "content" .}}`)}, "pages/b.html": {Data: []byte(`{{define "content"}}{{.Nope`)}}
 	if _, err := ParseTemplates(broken, nil); err == nil {
 		t.Error("got a broken page parsed, want the start to fail")
+	}
+}
+
+func TestCSRFMiddleware(t *testing.T) {
+	var logs bytes.Buffer
+	pages := testPages(t, &logs)
+	sm := scs.New() // memory store
+	csrf := &CSRF{Sessions: sm, Pages: pages}
+	var token string
+	h := sm.LoadAndSave(csrf.Middleware(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		token = csrf.Token(r)
+		_, _ = io.WriteString(w, "done")
+	})))
+
+	first := serve(h, "GET", "/", nil)
+	cookie := first.Result().Cookies()[0]
+	withCookie := func(header map[string]string) map[string]string {
+		if header == nil {
+			header = map[string]string{}
+		}
+		header["Cookie"] = cookie.Name + "=" + cookie.Value
+		return header
+	}
+	post := func(body string, header map[string]string) *httptest.ResponseRecorder {
+		req := httptest.NewRequest("POST", "/", strings.NewReader(body))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		for k, v := range withCookie(header) {
+			req.Header.Set(k, v)
+		}
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		return rec
+	}
+
+	logs.Reset()
+	if rec := post("csrfmiddlewaretoken=nope", nil); rec.Code != 403 || !strings.Contains(rec.Body.String(), CSRFMessage) {
+		t.Errorf("got %d %q, want 403 with Django's message", rec.Code, rec.Body)
+	}
+	if !strings.Contains(logs.String(), "CSRF verification failed") || strings.Contains(logs.String(), token) || strings.Contains(logs.String(), "nope") {
+		t.Errorf("got log %q, want a warning without any token", logs.String())
+	}
+	if rec := post("csrfmiddlewaretoken="+token, nil); rec.Code != 200 {
+		t.Errorf("got %d with the right token, want 200", rec.Code)
+	}
+	if rec := post("", map[string]string{CSRFHeader: token}); rec.Code != 200 {
+		t.Errorf("got %d with the token in the header, want 200", rec.Code)
+	}
+	if rec := post("%zz", nil); rec.Code != 400 {
+		t.Errorf("got %d for a malformed form, want 400", rec.Code)
+	}
+	noSession := httptest.NewRequest("POST", "/", strings.NewReader("csrfmiddlewaretoken="+token))
+	noSession.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	if rec := httptest.NewRecorder(); func() int { h.ServeHTTP(rec, noSession); return rec.Code }() != 403 {
+		t.Error("got a token accepted without its session")
 	}
 }

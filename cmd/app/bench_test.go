@@ -2,13 +2,10 @@ package main
 
 import (
 	"context"
-	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"testing"
 
-	"oclettings/app/web"
 	"oclettings/bench/synthetic"
 	"oclettings/migrations/testdb"
 	"oclettings/public"
@@ -25,10 +22,7 @@ func BenchmarkPages(b *testing.B) {
 		name  string
 		cache int
 	}{{"cached", public.DefaultCacheBytes}, {"rendered", 0}} {
-		h, err := router(db, slog.New(slog.NewTextHandler(io.Discard, nil)), web.Build{}, mode.cache)
-		if err != nil {
-			b.Fatal(err)
-		}
+		h := newRouter(b, db, testConfig(b), mode.cache, nil)
 		for _, path := range benchPages {
 			b.Run(mode.name+path, func(b *testing.B) { benchGet(b, h, path) })
 		}
@@ -42,10 +36,7 @@ func BenchmarkLettings100k(b *testing.B) {
 	if err := synthetic.Populate(context.Background(), db.Write, 100_000); err != nil {
 		b.Fatal(err)
 	}
-	h, err := router(db, slog.New(slog.NewTextHandler(io.Discard, nil)), web.Build{}, 0)
-	if err != nil {
-		b.Fatal(err)
-	}
+	h := newRouter(b, db, testConfig(b), 0, nil)
 	for _, path := range []string{"/lettings/", "/lettings/?page=2500", "/lettings/?q=retreat", "/profiles/"} {
 		b.Run(path, func(b *testing.B) { benchGet(b, h, path) })
 	}

@@ -45,7 +45,7 @@ func count(t *testing.T, db *database.DB, table string) int64 {
 }
 
 func TestMigrate(t *testing.T) {
-	vars := site(t)
+	vars := siteEnv(t)
 	app(t, vars, "", "migrate").want(t, exitOK, "Applied migration 20261125000001_auth", "Loaded reference data: 6 addresses, 6 lettings, 4 users, 4 profiles.")
 	app(t, vars, "", "migrate").want(t, exitOK, "Reference data already loaded; nothing changed.")
 	db := openSite(t, vars)
@@ -74,7 +74,7 @@ func TestMigrate(t *testing.T) {
 }
 
 func TestMigrateNoSeed(t *testing.T) {
-	vars := site(t)
+	vars := siteEnv(t)
 	app(t, vars, "", "migrate", "--no-seed").want(t, exitOK, "Schema up to date; reference data skipped (--no-seed).")
 	if got := count(t, openSite(t, vars), "lettings_letting"); got != 0 {
 		t.Errorf("got %d lettings, want none with --no-seed", got)
@@ -83,11 +83,11 @@ func TestMigrateNoSeed(t *testing.T) {
 }
 
 func TestMigrateDownOnEmptyDatabase(t *testing.T) {
-	app(t, site(t), "", "migrate", "down").want(t, exitOK, "nothing to roll back")
+	app(t, siteEnv(t), "", "migrate", "down").want(t, exitOK, "nothing to roll back")
 }
 
 func TestMigrateRefusesAFileThatIsNotADatabase(t *testing.T) {
-	vars := site(t)
+	vars := siteEnv(t)
 	path := strings.TrimPrefix(vars["DATABASE_URL"], "sqlite:")
 	if err := os.WriteFile(path, []byte(strings.Repeat("not a database ", 200)), 0o600); err != nil {
 		t.Fatal(err)
@@ -102,7 +102,7 @@ func TestMigrateRefusesAFileThatIsNotADatabase(t *testing.T) {
 const strongPassword = "Tangerine-Harbour-42"
 
 func TestCreateSuperuserNoInput(t *testing.T) {
-	vars := site(t)
+	vars := siteEnv(t)
 	app(t, vars, "", "migrate").want(t, exitOK)
 
 	r := app(t, with(vars, "SUPERUSER_PASSWORD", strongPassword), "", "createsuperuser", "--noinput", "--username", "boss", "--email", "boss@example.com")
@@ -167,7 +167,7 @@ func TestCreateSuperuserFromEnvironment(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			vars := site(t)
+			vars := siteEnv(t)
 			app(t, vars, "", "migrate", "--no-seed").want(t, exitOK)
 			vars = with(vars, tt.prefix+"USERNAME", "admin", tt.prefix+"EMAIL", "admin@example.com", tt.prefix+"PASSWORD", strongPassword)
 			app(t, vars, "", "createsuperuser", "--noinput").want(t, exitOK, "Superuser created successfully.")
@@ -180,7 +180,7 @@ func TestCreateSuperuserFromEnvironment(t *testing.T) {
 }
 
 func TestCreateSuperuserInteractive(t *testing.T) {
-	vars := site(t)
+	vars := siteEnv(t)
 	app(t, vars, "", "migrate").want(t, exitOK)
 
 	t.Run("asks again until the answers are acceptable", func(t *testing.T) {
@@ -222,12 +222,12 @@ func TestCreateSuperuserInteractive(t *testing.T) {
 }
 
 func TestCreateSuperuserNeedsMigratedSchema(t *testing.T) {
-	vars := with(site(t), "SUPERUSER_PASSWORD", strongPassword)
+	vars := with(siteEnv(t), "SUPERUSER_PASSWORD", strongPassword)
 	app(t, vars, "", "createsuperuser", "--noinput", "--username", "boss").want(t, exitFailure, "run `app migrate` first")
 }
 
 func TestChangePassword(t *testing.T) {
-	vars := site(t)
+	vars := siteEnv(t)
 	app(t, vars, "", "migrate").want(t, exitOK)
 	app(t, with(vars, "SUPERUSER_PASSWORD", strongPassword), "", "createsuperuser", "--noinput", "--username", "boss").want(t, exitOK)
 	db := openSite(t, vars)
@@ -283,7 +283,7 @@ func TestChangePassword(t *testing.T) {
 }
 
 func prodVars(t *testing.T) map[string]string {
-	return with(site(t), "SECRET_KEY", "s3cr3t-key-that-is-long-enough-0123456789", "ALLOWED_HOSTS", "example.com",
+	return with(siteEnv(t), "SECRET_KEY", "s3cr3t-key-that-is-long-enough-0123456789", "ALLOWED_HOSTS", "example.com",
 		"SENTRY_DSN", "https://public@o1.ingest.sentry.io/42")
 }
 

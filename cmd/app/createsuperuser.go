@@ -58,7 +58,7 @@ func createSuperuserCommand() command {
 			defer db.Close()
 
 			if noInput {
-				if _, err := accounts.CreateSuperuser(ctx, db.Write, username, email, password); err != nil {
+				if _, err := accounts.New(db).CreateSuperuser(ctx, username, email, password); err != nil {
 					return describeInvalid(err)
 				}
 			} else if err := createSuperuserInteractively(ctx, e, db, username, email); err != nil {
@@ -138,7 +138,7 @@ func createSuperuserInteractively(ctx context.Context, e *env, db *database.DB, 
 			printProblems(e, []string{"Blank passwords aren't allowed."})
 			continue
 		}
-		_, err = accounts.CreateSuperuser(ctx, db.Write, username, email, password)
+		_, err = accounts.New(db).CreateSuperuser(ctx, username, email, password)
 		var invalid *models.ValidationError
 		if !errors.As(err, &invalid) || len(invalid.Fields) != 1 || len(invalid.Fields["password"]) == 0 {
 			return describeInvalid(err)

@@ -37,9 +37,9 @@ func appContext(ctx context.Context, t *testing.T, vars map[string]string, stdin
 	return result{code, stdout.String(), stderr.String()}
 }
 
-// site returns the environment of a site whose database is a new file in a
+// siteEnv returns the environment of a site whose database is a new file in a
 // temporary directory.
-func site(t *testing.T) map[string]string {
+func siteEnv(t *testing.T) map[string]string {
 	t.Helper()
 	return map[string]string{"DATABASE_URL": "sqlite:" + filepath.Join(t.TempDir(), "site.sqlite3")}
 }
@@ -90,7 +90,7 @@ func TestUsage(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			app(t, site(t), "", tt.args...).want(t, tt.code, tt.contains...)
+			app(t, siteEnv(t), "", tt.args...).want(t, tt.code, tt.contains...)
 		})
 	}
 }
@@ -136,12 +136,12 @@ func TestConfigurationErrorsExit2(t *testing.T) {
 
 func TestManagementCommandsNeedNoSiteSecrets(t *testing.T) {
 	// A migration in a build or pre-deploy step runs before the site's secrets exist.
-	vars := with(site(t), "DEBUG", "false")
+	vars := with(siteEnv(t), "DEBUG", "false")
 	app(t, vars, "", "migrate").want(t, exitOK, "Loaded reference data")
 }
 
 func TestNoticesForIgnoredDjangoSettings(t *testing.T) {
-	vars := with(site(t), "DJANGO_STATICFILES_STORAGE", "whitenoise.storage.CompressedManifestStaticFilesStorage")
+	vars := with(siteEnv(t), "DJANGO_STATICFILES_STORAGE", "whitenoise.storage.CompressedManifestStaticFilesStorage")
 	app(t, vars, "", "migrate", "--no-seed").want(t, exitOK, "DJANGO_STATICFILES_STORAGE is ignored")
 }
 

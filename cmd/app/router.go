@@ -7,30 +7,69 @@ import (
 	"github.com/go-chi/chi/v5"
 	"github.com/go-chi/chi/v5/middleware"
 
+	"oclettings/admin"
+	"oclettings/app/accounts"
+	"oclettings/app/config"
 	"oclettings/app/database"
 	"oclettings/app/web"
 	"oclettings/public"
 	"oclettings/static"
 )
 
+// site is what the router is built from.
+type site struct {
+	DB         *database.DB
+	Config     *config.Config
+	Logger     *slog.Logger
+	Build      web.Build
+	CacheBytes int               // memory for rendered public pages; 0 turns the cache off
+	Accounts   *accounts.Service // accounts.New(DB), or one with a test clock and hasher
+}
+
+// healthPaths answer whatever Host a platform's checker sends.
+var healthPaths = []string{"/healthz"}
+
 // router wires the front ends and the site-wide routes together.
-func router(db *database.DB, logger *slog.Logger, build web.Build, cacheBytes int) (http.Handler, error) {
+func router(s site) (http.Handler, error) {
 	assets, err := web.NewAssets(static.Files, "/static/")
 	if err != nil {
 		return nil, err
 	}
-	site, err := public.New(db, assets, logger, cacheBytes)
+	pub, err := public.New(s.DB, assets, s.Logger, s.CacheBytes)
 	if err != nil {
 		return nil, err
 	}
-	pages := site.Errors()
+	adm, err := admin.New(admin.Config{
+		DB:            s.DB,
+		SecureCookies: !s.Config.Debug,
+		Assets:        assets,
+		Logger:        s.Logger,
+		SecretKey:     s.Config.SecretKey,
+		TrustProxy:    s.Config.TrustProxyHeaders,
+		Accounts:      s.Accounts,
+	})
+	if err != nil {
+		return nil, err
+	}
+	pages := pub.Errors()
+	perimeter := &web.Perimeter{
+		AllowedHosts: s.Config.AllowedHosts,
+		Debug:        s.Config.Debug,
+		TrustProxy:   s.Config.TrustProxyHeaders,
+		SSLRedirect:  s.Config.SecureSSLRedirect,
+		HSTSSeconds:  s.Config.HSTSSeconds,
+		MaxBodyBytes: s.Config.MaxBodyBytes,
+		Exempt:       healthPaths,
+		Pages:        pages,
+	}
 
 	r := chi.NewRouter()
-	r.Use(pages.Recover, web.SecurityHeaders, middleware.GetHead)
-	r.Method(http.MethodGet, "/healthz", web.Healthz(build))
+	r.Use(pages.Recover, web.SecurityHeaders, perimeter.Middleware, middleware.GetHead)
+	r.Method(http.MethodGet, "/healthz", web.Healthz(s.Build))
 	r.Method(http.MethodGet, "/static/*", pages.Handle(assets.Serve))
-	site.Routes(r)
+	pub.Routes(r)
+	adm.Routes(r)
 	r.NotFound(pages.NotFound(r))
-	r.MethodNotAllowed(pages.MethodNotAllowed(r))
+	r.MethodNotAllowed(pages.MethodNotAllowed(r, ""))
 	return r, nil
 }

@@ -13,6 +13,9 @@ import (
 	"testing"
 	"time"
 
+	"oclettings/app/accounts"
+	"oclettings/app/auth"
+	"oclettings/app/config"
 	"oclettings/app/database"
 	"oclettings/app/models"
 	"oclettings/app/web"
@@ -20,15 +23,50 @@ import (
 	"oclettings/public"
 )
 
+// testConfig is the configuration of a test site: DEBUG on unless vars say
+// otherwise, answering to example.com (httptest's host) and 127.0.0.1.
+func testConfig(t testing.TB, vars ...string) *config.Config {
+	t.Helper()
+	env := map[string]string{
+		"DEBUG":         "true",
+		"SECRET_KEY":    "test-secret-key-0123456789-abcdefghijklmnop",
+		"ALLOWED_HOSTS": "example.com,127.0.0.1",
+	}
+	for i := 0; i+1 < len(vars); i += 2 {
+		env[vars[i]] = vars[i+1]
+	}
+	cfg, err := config.Load(func(k string) (string, bool) { v, ok := env[k]; return v, ok })
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cfg
+}
+
+// cheapHasher keeps the many sign-ins of the tests quick; the cost of real
+// hashes is app/auth's concern.
+var cheapHasher = auth.Hasher{Memory: 64, Time: 1, Threads: 1}
+
+// newRouter builds the whole router on db; now is the admin's clock (nil:
+// the real one).
+func newRouter(t testing.TB, db *database.DB, cfg *config.Config, cacheBytes int, now func() time.Time) http.Handler {
+	t.Helper()
+	if now == nil {
+		now = time.Now
+	}
+	h, err := router(site{DB: db, Config: cfg, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Build: web.Build{Version: "test"}, CacheBytes: cacheBytes,
+		Accounts: &accounts.Service{DB: db, Hasher: cheapHasher, Now: now}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return h
+}
+
 // newSite returns the whole router on a fresh, seeded database.
 func newSite(t testing.TB) (http.Handler, *database.DB) {
 	t.Helper()
 	db := testdb.Seeded(t)
-	h, err := router(db, slog.New(slog.NewTextHandler(io.Discard, nil)), web.Build{Version: "test"}, public.DefaultCacheBytes)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return h, db
+	return newRouter(t, db, testConfig(t), public.DefaultCacheBytes, nil), db
 }
 
 // scenario is one request and what its answer must be.
@@ -37,6 +75,7 @@ type scenario struct {
 	method   string // GET when empty
 	path     string
 	header   map[string]string
+	body     string // sent as the request body
 	status   int
 	location string            // the Location header, when set
 	headers  map[string]string // other headers that must have these values
@@ -50,8 +89,16 @@ func (sc scenario) run(t *testing.T, h http.Handler) *httptest.ResponseRecorder 
 	if method == "" {
 		method = http.MethodGet
 	}
-	req := httptest.NewRequest(method, sc.path, nil)
+	var reqBody io.Reader
+	if sc.body != "" {
+		reqBody = strings.NewReader(sc.body)
+	}
+	req := httptest.NewRequest(method, sc.path, reqBody)
 	for k, v := range sc.header {
+		if k == "Host" {
+			req.Host = v
+			continue
+		}
 		req.Header.Set(k, v)
 	}
 	rec := httptest.NewRecorder()
@@ -144,10 +191,7 @@ func TestPublicPages(t *testing.T) {
 
 func TestPublicPagesWhenEmpty(t *testing.T) {
 	db := testdb.Open(t) // migrated, no reference data
-	h, err := router(db, slog.New(slog.NewTextHandler(io.Discard, nil)), web.Build{}, public.DefaultCacheBytes)
-	if err != nil {
-		t.Fatal(err)
-	}
+	h := newRouter(t, db, testConfig(t), public.DefaultCacheBytes, nil)
 	runScenarios(t, h, []scenario{
 		{name: "no lettings", path: "/lettings/", status: 200, contains: []string{"No lettings are available."}},
 		{name: "no profiles", path: "/profiles/", status: 200, contains: []string{"No profiles are available."}},

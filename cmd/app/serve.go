@@ -10,14 +10,19 @@ import (
 	"strconv"
 	"time"
 
+	"oclettings/app/accounts"
 	"oclettings/app/config"
 	"oclettings/app/database"
+	"oclettings/app/sessions"
 	"oclettings/public"
 )
 
 // shutdownGrace is how long in-flight requests get to finish on SIGTERM;
 // under the 30 seconds Render waits before killing the process.
 const shutdownGrace = 25 * time.Second
+
+// sessionSweepInterval is how often expired sessions are deleted.
+const sessionSweepInterval = 10 * time.Minute
 
 func serveCommand() command {
 	return command{
@@ -39,10 +44,11 @@ func serveCommand() command {
 				return err
 			}
 
-			h, err := router(db, logger, e.build, public.DefaultCacheBytes)
+			h, err := router(site{DB: db, Config: cfg, Logger: logger, Build: e.build, CacheBytes: public.DefaultCacheBytes, Accounts: accounts.New(db)})
 			if err != nil {
 				return err
 			}
+			go sessions.Sweep(ctx, db, sessionSweepInterval, logger)
 			ln, err := net.Listen("tcp", net.JoinHostPort("", strconv.Itoa(cfg.Port)))
 			if err != nil {
 				return err

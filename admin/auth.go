@@ -1,0 +1,110 @@
+package admin
+
+import (
+	"context"
+	"crypto/subtle"
+	"errors"
+	"net/http"
+	"net/url"
+
+	"oclettings/app/accounts"
+	"oclettings/app/models"
+)
+
+// Session keys, Django's names.
+const (
+	userIDKey   = "_auth_user_id"
+	userHashKey = "_auth_user_hash"
+)
+
+type ctxKey int
+
+const (
+	userKey ctxKey = iota
+	permsKey
+)
+
+// authenticate puts the session's user, if any and still valid, in the
+// request's context. A session whose password hash no longer matches (the
+// password changed elsewhere) or whose user is gone or inactive is ended.
+func (s *Site) authenticate(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx := r.Context()
+		id := s.sessions.GetInt64(ctx, userIDKey)
+		if id == 0 {
+			next.ServeHTTP(w, r)
+			return
+		}
+		u, err := models.GetUser(ctx, s.db.Read, id)
+		if err != nil && !errors.Is(err, models.ErrNotFound) {
+			s.errors.Respond(w, r, err)
+			return
+		}
+		if err != nil || !u.IsActive || !sameHash(s.sessions.GetString(ctx, userHashKey), accounts.SessionHash(s.secret, u)) {
+			if err := s.sessions.Destroy(ctx); err != nil {
+				s.errors.Respond(w, r, err)
+				return
+			}
+			next.ServeHTTP(w, r)
+			return
+		}
+		perms, err := accounts.LoadPermissions(ctx, s.db.Read, u)
+		if err != nil {
+			s.errors.Respond(w, r, err)
+			return
+		}
+		ctx = context.WithValue(ctx, userKey, u)
+		ctx = context.WithValue(ctx, permsKey, perms)
+		next.ServeHTTP(w, r.WithContext(ctx))
+	})
+}
+
+func sameHash(a, b string) bool {
+	return a != "" && subtle.ConstantTimeCompare([]byte(a), []byte(b)) == 1
+}
+
+// requireStaff lets only active staff through; everyone else is sent to the
+// login page, which brings them back afterwards.
+func (s *Site) requireStaff(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !isStaff(r) {
+			http.Redirect(w, r, loginURL(r), http.StatusFound)
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+func loginURL(r *http.Request) string {
+	return "/admin/login/?" + url.Values{"next": {r.URL.RequestURI()}}.Encode()
+}
+
+// currentUser is the signed-in user, or nil.
+func currentUser(r *http.Request) *models.User {
+	u, _ := r.Context().Value(userKey).(*models.User)
+	return u
+}
+
+// permissions are the signed-in user's permissions (none when signed out).
+func permissions(r *http.Request) accounts.Permissions {
+	p, _ := r.Context().Value(permsKey).(accounts.Permissions)
+	return p
+}
+
+func isStaff(r *http.Request) bool {
+	u := currentUser(r)
+	return u != nil && u.IsActive && u.IsStaff
+}
+
+// signIn starts an authenticated session under a new token, so a token
+// planted before the login is worthless after it.
+func (s *Site) signIn(r *http.Request, u *models.User) error {
+	ctx := r.Context()
+	if err := s.sessions.RenewToken(ctx); err != nil {
+		return err
+	}
+	s.sessions.Put(ctx, userIDKey, u.ID)
+	s.sessions.Put(ctx, userHashKey, accounts.SessionHash(s.secret, u))
+	s.csrf.Rotate(r)
+	return nil
+}

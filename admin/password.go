@@ -1,0 +1,76 @@
+package admin
+
+import (
+	"errors"
+	"net/http"
+
+	"oclettings/app/models"
+)
+
+const (
+	msgOldPasswordWrong = "Your old password was entered incorrectly. Please enter it again."
+	msgPasswordMismatch = "The two password fields didn’t match."
+)
+
+// passwordForm is the password change form as shown again after a failure;
+// passwords are never sent back.
+type passwordForm struct {
+	Errors models.FieldErrors
+}
+
+func (s *Site) passwordChangePage(w http.ResponseWriter, r *http.Request) error {
+	return s.renderPasswordChange(w, r, passwordForm{})
+}
+
+func (s *Site) passwordChangeSubmit(w http.ResponseWriter, r *http.Request) error {
+	u := currentUser(r)
+	old, new1, new2 := r.PostForm.Get("old_password"), r.PostForm.Get("new_password1"), r.PostForm.Get("new_password2")
+	errs := models.FieldErrors{}
+	for field, value := range map[string]string{"old_password": old, "new_password1": new1, "new_password2": new2} {
+		if value == "" {
+			errs.Add(field, msgRequired)
+		}
+	}
+	if old != "" && !s.accounts.CheckPassword(u, old) {
+		errs.Add("old_password", msgOldPasswordWrong)
+	}
+	if new1 != "" && new2 != "" && new1 != new2 {
+		errs.Add("new_password2", msgPasswordMismatch)
+	}
+	if len(errs) == 0 {
+		err := s.accounts.SetPassword(r.Context(), u, new2)
+		var invalid *models.ValidationError
+		if errors.As(err, &invalid) {
+			errs["new_password2"] = invalid.Fields["password"] // Django shows the validators' messages there
+		} else if err != nil {
+			return err
+		}
+	}
+	if len(errs) > 0 {
+		return s.renderPasswordChange(w, r, passwordForm{Errors: errs})
+	}
+	// A new token, bound to the new hash; every other session of the user
+	// still holds the old hash and ends at its next request.
+	if err := s.signIn(r, u); err != nil {
+		return err
+	}
+	http.Redirect(w, r, "/admin/password_change/done/", http.StatusFound)
+	return nil
+}
+
+func (s *Site) renderPasswordChange(w http.ResponseWriter, r *http.Request, form passwordForm) error {
+	return s.render(w, r, http.StatusOK, "password_change", page{
+		Title:       "Password change",
+		Heading:     "Password change",
+		Breadcrumbs: []crumb{{Label: "Home", URL: "/admin/"}, {Label: "Password change"}},
+		Content:     form,
+	})
+}
+
+func (s *Site) passwordChangeDone(w http.ResponseWriter, r *http.Request) error {
+	return s.render(w, r, http.StatusOK, "password_change_done", page{
+		Title:       "Password change successful",
+		Heading:     "Password change successful",
+		Breadcrumbs: []crumb{{Label: "Home", URL: "/admin/"}, {Label: "Password change"}},
+	})
+}

@@ -1,0 +1,75 @@
+package admin
+
+import (
+	"net/http"
+
+	"oclettings/app/models"
+	"oclettings/app/web"
+)
+
+// page is what the admin's layout needs from every page.
+type page struct {
+	Title       string // the <title>, before " | OC Lettings site admin"
+	Heading     string // the <h1>, when the page has one
+	BodyClass   string
+	User        *models.User // signed-in staff; nil on the login pages
+	CSRF        string
+	Breadcrumbs []crumb
+	Messages    []message
+	Content     any
+	// Form says the page has a form of its own, which needs the CSRF token
+	// even when nobody is signed in (the login page).
+	Form bool
+	// signedOut leaves the user tools out after the session has ended.
+	signedOut bool
+}
+
+// crumb is one step of the breadcrumbs; the last one has no link.
+type crumb struct {
+	Label string
+	URL   string
+}
+
+// render sends a page. Admin pages always say who is signed in and carry
+// the session's CSRF token for their forms.
+func (s *Site) render(w http.ResponseWriter, r *http.Request, status int, name string, p page) error {
+	if p.User == nil && !p.signedOut {
+		p.User = currentUser(r)
+	}
+	if p.User != nil || p.Form {
+		p.CSRF = s.csrf.Token(r)
+	}
+	p.Messages = s.popMessages(r)
+	body, err := s.templates.Execute(name, p)
+	if err != nil {
+		return err
+	}
+	web.WriteHTML(w, r, status, body)
+	return nil
+}
+
+// errorText is what the admin's error pages say, in Django's words.
+var errorText = map[int]struct{ title, message string }{
+	http.StatusBadRequest:            {"Bad Request (400)", "The request could not be understood."},
+	http.StatusForbidden:             {"403 Forbidden", "You do not have permission to access this page."},
+	http.StatusNotFound:              {"Page not found", "We’re sorry, but the requested page could not be found."},
+	http.StatusMethodNotAllowed:      {"Method not allowed", "This page cannot be used that way."},
+	http.StatusRequestEntityTooLarge: {"Request too large", "The request was larger than this site accepts."},
+	http.StatusTooManyRequests:       {"Too many requests", "Too many requests. Please try again later."},
+	http.StatusInternalServerError:   {"Server error (500)", "There’s been an error. It’s been reported to the site administrators and should be fixed shortly. Thanks for your patience."},
+}
+
+func (s *Site) renderError(status int, message string) ([]byte, error) {
+	text, ok := errorText[status]
+	if !ok {
+		text.title, text.message = http.StatusText(status), "The request could not be completed."
+	}
+	if message != "" {
+		text.message = message
+	}
+	return s.templates.Execute("error", page{
+		Title:   text.title,
+		Heading: text.title,
+		Content: text.message,
+	})
+}

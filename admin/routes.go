@@ -1,0 +1,78 @@
+package admin
+
+import (
+	"net/http"
+
+	"github.com/go-chi/chi/v5"
+
+	"oclettings/app/web"
+)
+
+// Routes registers the admin under /admin/. Every response is kept out of
+// caches, every request has its session and CSRF check, and everything but
+// the login and logout pages is behind the staff guard, here, so mounting
+// the admin cannot forget it.
+func (s *Site) Routes(r chi.Router) {
+	r.Route("/admin", func(r chi.Router) {
+		r.Use(slashRoot, noStore, s.sessions.LoadAndSave, s.csrf.Middleware, s.authenticate)
+		h := s.errors.Handle
+
+		r.Method(http.MethodGet, "/login/", h(s.loginPage))
+		r.Method(http.MethodPost, "/login/", h(s.loginSubmit))
+		r.Method(http.MethodPost, "/logout/", h(s.logout))
+
+		r.Group(func(r chi.Router) {
+			r.Use(s.requireStaff)
+			r.Method(http.MethodGet, "/", h(s.index))
+			r.Method(http.MethodGet, "/password_change/", h(s.passwordChangePage))
+			r.Method(http.MethodPost, "/password_change/", h(s.passwordChangeSubmit))
+			r.Method(http.MethodGet, "/password_change/done/", h(s.passwordChangeDone))
+			for _, app := range s.registry.apps {
+				r.Method(http.MethodGet, "/"+app.Label+"/", h(s.appIndex(app)))
+			}
+		})
+
+		r.NotFound(s.notFound(r))
+		r.MethodNotAllowed(s.errors.MethodNotAllowed(r, "/admin"))
+	})
+}
+
+// notFound answers a path under /admin/ that matches nothing, as Django's
+// admin does: the slashed path when that would match, a 404 for staff, and
+// the login page for everyone else, who must not learn what exists.
+func (s *Site) notFound(routes chi.Routes) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if web.AppendSlash(w, r, routes, "/admin") {
+			return
+		}
+		if !isStaff(r) {
+			http.Redirect(w, r, loginURL(r), http.StatusFound)
+			return
+		}
+		s.errors.Page(w, r, http.StatusNotFound)
+	}
+}
+
+// slashRoot sends /admin to /admin/, which the mounted router would
+// otherwise answer as if it were the index.
+func slashRoot(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/admin" {
+			target := "/admin/"
+			if r.URL.RawQuery != "" {
+				target += "?" + r.URL.RawQuery
+			}
+			http.Redirect(w, r, target, http.StatusMovedPermanently)
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// noStore keeps every admin page out of every cache.
+func noStore(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", "no-cache, no-store, must-revalidate, private")
+		next.ServeHTTP(w, r)
+	})
+}

@@ -1,0 +1,75 @@
+// Package admin is the staff's HTTP front end: a session-authenticated admin
+// that keeps the addresses, pages, words and safety of Django's admin. It
+// builds on package app and its sub-packages and never imports package public.
+package admin
+
+import (
+	"embed"
+	"html/template"
+	"io/fs"
+	"log/slog"
+
+	"github.com/alexedwards/scs/v2"
+
+	"oclettings/app/accounts"
+	"oclettings/app/database"
+	"oclettings/app/sessions"
+	"oclettings/app/web"
+)
+
+//go:embed templates
+var templateFiles embed.FS
+
+// Config is what the admin needs from the rest of the app.
+type Config struct {
+	DB            *database.DB
+	SecureCookies bool // the session cookie only over HTTPS (DEBUG off)
+	Assets        *web.Assets
+	Logger        *slog.Logger
+	SecretKey     string
+	TrustProxy    bool // read the client's address from X-Forwarded-For
+	// Accounts signs staff in and sets passwords; tests give it a clock they
+	// move and a cheap hasher.
+	Accounts *accounts.Service
+}
+
+// Site serves the admin.
+type Site struct {
+	db        *database.DB
+	sessions  *scs.SessionManager
+	templates *web.Templates
+	errors    *web.ErrorPages
+	csrf      *web.CSRF
+	accounts  *accounts.Service
+	registry  *Registry
+	logger    *slog.Logger
+	secret    string
+	trust     bool
+}
+
+// New parses the admin's templates and checks its error pages at start-up.
+func New(cfg Config) (*Site, error) {
+	sub, err := fs.Sub(templateFiles, "templates")
+	if err != nil {
+		return nil, err
+	}
+	templates, err := web.ParseTemplates(sub, template.FuncMap{"static": cfg.Assets.URL, "actionWord": actionWord})
+	if err != nil {
+		return nil, err
+	}
+	s := &Site{
+		db:        cfg.DB,
+		templates: templates,
+		accounts:  cfg.Accounts,
+		registry:  registry(),
+		logger:    cfg.Logger,
+		secret:    cfg.SecretKey,
+		trust:     cfg.TrustProxy,
+	}
+	if s.errors, err = web.NewErrorPages(s.renderError, cfg.Logger); err != nil {
+		return nil, err
+	}
+	s.sessions = sessions.NewManager(cfg.DB, cfg.SecureCookies, s.errors.Respond)
+	s.csrf = &web.CSRF{Sessions: s.sessions, Pages: s.errors}
+	return s, nil
+}

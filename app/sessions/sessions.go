@@ -1,0 +1,131 @@
+// Package sessions keeps scs sessions in the application's database, so that
+// any instance of the app can serve any request of a signed-in user.
+package sessions
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/alexedwards/scs/v2"
+	"github.com/uptrace/bun"
+
+	"oclettings/app/database"
+)
+
+// Lifetimes: Django's two weeks at most, and a day without activity ends a
+// session sooner, so a forgotten staff session on a shared computer expires.
+const (
+	Lifetime    = 14 * 24 * time.Hour
+	IdleTimeout = 24 * time.Hour
+)
+
+// CookieName is Django's, so nothing in front of the site needs to change.
+const CookieName = "sessionid"
+
+// NewManager returns the session manager of the admin: cookie sessionid,
+// HttpOnly, SameSite=Lax, Secure unless debugging over plain HTTP, and only
+// a hash of each token in the database.
+func NewManager(db *database.DB, secure bool, onError func(http.ResponseWriter, *http.Request, error)) *scs.SessionManager {
+	m := scs.New()
+	m.Store = &Store{db: db}
+	m.HashTokenInStore = true
+	m.Lifetime = Lifetime
+	m.IdleTimeout = IdleTimeout
+	m.Cookie.Name = CookieName
+	m.Cookie.HttpOnly = true
+	m.Cookie.SameSite = http.SameSiteLaxMode
+	m.Cookie.Secure = secure
+	m.Cookie.Path = "/"
+	m.Cookie.Persist = true
+	m.ErrorFunc = onError
+	return m
+}
+
+// row is one stored session.
+type row struct {
+	bun.BaseModel `bun:"table:sessions"`
+
+	Token  string    `bun:"token,pk"`
+	Data   []byte    `bun:"data,notnull"`
+	Expiry time.Time `bun:"expiry,notnull"`
+}
+
+// Store is an scs.CtxStore on the app's database.
+type Store struct {
+	db *database.DB
+}
+
+// FindCtx returns the data of an unexpired session.
+func (s *Store) FindCtx(ctx context.Context, token string) ([]byte, bool, error) {
+	var r row
+	err := s.db.Read.NewSelect().Model(&r).
+		Where("token = ?", token).Where("expiry > ?", time.Now().UTC()).
+		Scan(ctx)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, false, nil
+	}
+	if err != nil {
+		return nil, false, err
+	}
+	return r.Data, true, nil
+}
+
+// CommitCtx adds or replaces a session.
+func (s *Store) CommitCtx(ctx context.Context, token string, b []byte, expiry time.Time) error {
+	_, err := s.db.Write.NewInsert().Model(&row{Token: token, Data: b, Expiry: expiry.UTC()}).
+		On("CONFLICT (token) DO UPDATE").
+		Set("data = EXCLUDED.data").
+		Set("expiry = EXCLUDED.expiry").
+		Exec(ctx)
+	return err
+}
+
+// DeleteCtx removes a session.
+func (s *Store) DeleteCtx(ctx context.Context, token string) error {
+	_, err := s.db.Write.NewDelete().Model((*row)(nil)).Where("token = ?", token).Exec(ctx)
+	return err
+}
+
+// Find, Commit and Delete satisfy scs.Store; scs calls the Ctx forms.
+func (s *Store) Find(token string) ([]byte, bool, error) {
+	return s.FindCtx(context.Background(), token)
+}
+
+func (s *Store) Commit(token string, b []byte, expiry time.Time) error {
+	return s.CommitCtx(context.Background(), token, b, expiry)
+}
+
+func (s *Store) Delete(token string) error {
+	return s.DeleteCtx(context.Background(), token)
+}
+
+// DeleteExpired removes the sessions whose expiry has passed.
+func DeleteExpired(ctx context.Context, db *database.DB, now time.Time) (int64, error) {
+	res, err := db.Write.NewDelete().Model((*row)(nil)).Where("expiry <= ?", now.UTC()).Exec(ctx)
+	if err != nil {
+		return 0, err
+	}
+	return res.RowsAffected()
+}
+
+// Sweep deletes expired sessions every interval until ctx ends.
+func Sweep(ctx context.Context, db *database.DB, interval time.Duration, logger *slog.Logger) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case now := <-t.C:
+			if n, err := DeleteExpired(ctx, db, now); err != nil && ctx.Err() == nil {
+				logger.Warn("deleting expired sessions failed", "error", err)
+			} else if n > 0 {
+				logger.Debug("expired sessions deleted", "count", n)
+			}
+		}
+	}
+}

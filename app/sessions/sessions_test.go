@@ -1,0 +1,81 @@
+package sessions_test
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"testing"
+	"time"
+
+	"oclettings/app/sessions"
+	"oclettings/migrations/testdb"
+)
+
+func TestStore(t *testing.T) {
+	ctx := context.Background()
+	db := testdb.Open(t)
+	m := sessions.NewManager(db, true, func(http.ResponseWriter, *http.Request, error) {})
+	store := m.Store.(*sessions.Store)
+	now := time.Now()
+
+	if err := store.CommitCtx(ctx, "live", []byte("a"), now.Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	if err := store.CommitCtx(ctx, "live", []byte("b"), now.Add(2*time.Hour)); err != nil {
+		t.Fatalf("commit over an existing token: %v", err)
+	}
+	if err := store.Commit("old", []byte("c"), now.Add(-time.Minute)); err != nil {
+		t.Fatal(err)
+	}
+	if b, found, err := store.Find("live"); err != nil || !found || string(b) != "b" {
+		t.Errorf("got %q %v %v, want the latest data", b, found, err)
+	}
+	if _, found, err := store.FindCtx(ctx, "old"); err != nil || found {
+		t.Errorf("got an expired session found (%v)", err)
+	}
+	if _, found, _ := store.FindCtx(ctx, "never"); found {
+		t.Error("got an unknown token found")
+	}
+
+	n, err := sessions.DeleteExpired(ctx, db, now)
+	if err != nil || n != 1 {
+		t.Errorf("got %d deleted (%v), want the expired one", n, err)
+	}
+	if err := store.Delete("live"); err != nil {
+		t.Fatal(err)
+	}
+	if _, found, _ := store.FindCtx(ctx, "live"); found {
+		t.Error("got a deleted session found")
+	}
+
+	if m.Cookie.Name != "sessionid" || !m.Cookie.HttpOnly || !m.Cookie.Secure || m.Cookie.SameSite != http.SameSiteLaxMode || !m.HashTokenInStore {
+		t.Errorf("got cookie %+v, want sessionid, HttpOnly, Secure, Lax, hashed in the store", m.Cookie)
+	}
+}
+
+func TestSweep(t *testing.T) {
+	db := testdb.Open(t)
+	m := sessions.NewManager(db, false, nil)
+	if err := m.Store.(*sessions.Store).CommitCtx(context.Background(), "old", []byte("x"), time.Now().Add(-time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { sessions.Sweep(ctx, db, time.Millisecond, slog.New(slog.DiscardHandler)); close(done) }()
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		var n int
+		if err := db.Read.QueryRowContext(context.Background(), "SELECT count(*) FROM sessions").Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		if n == 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("got the expired session kept by the sweeper")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	cancel()
+	<-done
+}

@@ -1,0 +1,132 @@
+package web
+
+import (
+	"errors"
+	"net"
+	"net/http"
+	"strconv"
+	"strings"
+)
+
+// Perimeter is what every request meets before any front end: the host
+// check, the move to HTTPS, the body limit and the same-origin rule for
+// requests that change something.
+type Perimeter struct {
+	AllowedHosts []string // "example.com", ".example.com" (and subdomains), "*"
+	Debug        bool
+	TrustProxy   bool  // X-Forwarded-For and X-Forwarded-Proto come from our own proxy
+	SSLRedirect  bool  // send plain HTTP to HTTPS
+	HSTSSeconds  int   // 0 leaves Strict-Transport-Security out
+	MaxBodyBytes int64 // larger request bodies get 413
+	// Exempt paths skip the host check and the HTTPS redirect, so a
+	// platform's health checker can reach them by any address.
+	Exempt []string
+	Pages  *ErrorPages
+}
+
+// badHost is Django's answer to a Host outside ALLOWED_HOSTS. It is fixed
+// text: nothing of the request, whose host is untrusted, goes into it.
+const badHost = "<!doctype html>\n<title>Bad Request (400)</title>\n<h1>Bad Request (400)</h1>\n"
+
+// Middleware applies the perimeter.
+func (p *Perimeter) Middleware(next http.Handler) http.Handler {
+	origin := http.NewCrossOriginProtection()
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		exempt := p.exempt(r.URL.Path)
+		if !exempt && !p.hostAllowed(r.Host) {
+			w.Header().Set("Content-Type", "text/html; charset=utf-8")
+			w.WriteHeader(http.StatusBadRequest)
+			_, _ = w.Write([]byte(badHost))
+			return
+		}
+		secure := IsSecure(r, p.TrustProxy)
+		if !exempt && p.SSLRedirect && !secure {
+			http.Redirect(w, r, "https://"+r.Host+r.URL.RequestURI(), http.StatusMovedPermanently)
+			return
+		}
+		if secure && !p.Debug && p.HSTSSeconds > 0 {
+			w.Header().Set("Strict-Transport-Security", "max-age="+strconv.Itoa(p.HSTSSeconds))
+		}
+		if r.ContentLength > p.MaxBodyBytes {
+			p.Pages.Page(w, r, http.StatusRequestEntityTooLarge)
+			return
+		}
+		if r.Body != nil {
+			r.Body = http.MaxBytesReader(w, r.Body, p.MaxBodyBytes)
+		}
+		if err := origin.Check(r); err != nil {
+			CSRFFailure(w, r, p.Pages, "cross-origin request")
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+func (p *Perimeter) exempt(path string) bool {
+	for _, e := range p.Exempt {
+		if path == e {
+			return true
+		}
+	}
+	return false
+}
+
+// hostAllowed matches the Host header against ALLOWED_HOSTS as Django does:
+// exact names, ".example.com" for the domain and its subdomains, "*" for any.
+func (p *Perimeter) hostAllowed(hostport string) bool {
+	host := strings.ToLower(hostport)
+	if h, _, err := net.SplitHostPort(host); err == nil {
+		host = h
+		if strings.Contains(host, ":") {
+			host = "[" + host + "]" // IPv6 is listed with brackets
+		}
+	}
+	host = strings.TrimSuffix(host, ".")
+	if host == "" || strings.ContainsAny(host, "/\\@ ") {
+		return false
+	}
+	for _, allowed := range p.AllowedHosts {
+		switch {
+		case allowed == "*":
+			return true
+		case strings.HasPrefix(allowed, "."):
+			if host == allowed[1:] || strings.HasSuffix(host, allowed) {
+				return true
+			}
+		case host == allowed:
+			return true
+		}
+	}
+	return false
+}
+
+// IsSecure reports whether the request came over HTTPS: directly, or to our
+// own proxy, which says so in X-Forwarded-Proto.
+func IsSecure(r *http.Request, trustProxy bool) bool {
+	if r.TLS != nil {
+		return true
+	}
+	return trustProxy && strings.EqualFold(strings.TrimSpace(r.Header.Get("X-Forwarded-Proto")), "https")
+}
+
+// ClientAddr is the address of the client: the connection's peer, or the
+// first X-Forwarded-For hop when our own proxy put it there.
+func ClientAddr(r *http.Request, trustProxy bool) string {
+	if trustProxy {
+		first, _, _ := strings.Cut(r.Header.Get("X-Forwarded-For"), ",")
+		if ip := net.ParseIP(strings.TrimSpace(first)); ip != nil {
+			return ip.String()
+		}
+	}
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
+// BodyTooLarge reports whether err comes from reading past the body limit.
+func BodyTooLarge(err error) bool {
+	var mbe *http.MaxBytesError
+	return errors.As(err, &mbe)
+}
