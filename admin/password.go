@@ -38,7 +38,7 @@ func (s *Site) passwordChangeSubmit(w http.ResponseWriter, r *http.Request) erro
 		errs.Add("new_password2", msgPasswordMismatch)
 	}
 	if len(errs) == 0 {
-		err := s.accounts.SetPassword(r.Context(), u, new2)
+		err := s.accounts.SetPassword(r.Context(), s.db.Write, u, new2)
 		var invalid *models.ValidationError
 		if errors.As(err, &invalid) {
 			errs["new_password2"] = invalid.Fields["password"] // Django shows the validators' messages there

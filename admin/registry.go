@@ -13,36 +13,47 @@ type App struct {
 	Name  string // "Lettings"
 }
 
-// ModelAdmin declares how the admin presents one model.
-type ModelAdmin struct {
-	App           string // app label
-	Model         string // model name, lower case: "letting"
-	Verbose       string // "letting"
-	VerbosePlural string // "lettings"
-}
-
-// Registry is every app and model the admin knows, in one declaration each.
+// Registry is every app and model the admin knows, one declaration each.
 type Registry struct {
 	apps   []App
-	models []*ModelAdmin
+	models []registered
 }
 
-// registry declares the admin's apps and models.
-func registry() *Registry {
-	return &Registry{
-		apps: []App{
-			{Label: "auth", Name: "Authentication and Authorization"},
-			{Label: "lettings", Name: "Lettings"},
-			{Label: "profiles", Name: "Profiles"},
-		},
-		models: []*ModelAdmin{
-			{App: "lettings", Model: "address", Verbose: "address", VerbosePlural: "addresses"},
-			{App: "lettings", Model: "letting", Verbose: "letting", VerbosePlural: "lettings"},
-			{App: "profiles", Model: "profile", Verbose: "profile", VerbosePlural: "profiles"},
-			{App: "auth", Model: "user", Verbose: "user", VerbosePlural: "users"},
-			{App: "auth", Model: "group", Verbose: "group", VerbosePlural: "groups"},
-		},
+// appOf returns the app with a label.
+func (reg *Registry) appOf(label string) (App, bool) {
+	for _, a := range reg.apps {
+		if a.Label == label {
+			return a, true
+		}
 	}
+	return App{}, false
+}
+
+// modelByKey returns a model by "app.model".
+func (reg *Registry) modelByKey(key string) (*modelInfo, bool) {
+	app, model, _ := strings.Cut(key, ".")
+	return reg.model(app, model)
+}
+
+// model returns the declaration of a model.
+func (reg *Registry) model(app, model string) (*modelInfo, bool) {
+	for _, m := range reg.models {
+		if i := m.info(); i.App == app && i.Model == model {
+			return i, true
+		}
+	}
+	return nil, false
+}
+
+// registeredModel returns a model's full registration.
+func (reg *Registry) registeredModel(key string) (registered, bool) {
+	app, model, _ := strings.Cut(key, ".")
+	for _, m := range reg.models {
+		if i := m.info(); i.App == app && i.Model == model {
+			return m, true
+		}
+	}
+	return nil, false
 }
 
 // appEntry is an app on the index, with the models a user may see.
@@ -53,17 +64,11 @@ type appEntry struct {
 
 // modelEntry is a model on the index with the links the user may follow.
 type modelEntry struct {
-	*ModelAdmin
+	*modelInfo
 	AddURL    string // empty without the add permission
 	ChangeURL string // empty without the view or change permission
 	ViewOnly  bool   // "View" rather than "Change"
 }
-
-// Name is the model's plural with a capital, as a row heading.
-func (m *ModelAdmin) Name() string { return capfirst(m.VerbosePlural) }
-
-// URL is the model's changelist.
-func (m *ModelAdmin) URL() string { return "/admin/" + m.App + "/" + m.Model + "/" }
 
 // visible lists the apps and models a user may see, as Django's index does:
 // a model shows when the user holds any of its four permissions; apps are in
@@ -75,11 +80,12 @@ func (reg *Registry) visible(perms accounts.Permissions, only string) []appEntry
 			continue
 		}
 		entry := appEntry{App: a}
-		for _, m := range reg.models {
+		for _, rm := range reg.models {
+			m := rm.info()
 			if m.App != a.Label || !perms.HasAny(m.App, m.Model, "view", "add", "change", "delete") {
 				continue
 			}
-			me := modelEntry{ModelAdmin: m}
+			me := modelEntry{modelInfo: m}
 			if perms.Has(m.App, "add", m.Model) {
 				me.AddURL = m.URL() + "add/"
 			}
@@ -97,16 +103,6 @@ func (reg *Registry) visible(perms accounts.Permissions, only string) []appEntry
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
 	return out
-}
-
-// model returns the declaration of a model.
-func (reg *Registry) model(app, model string) (*ModelAdmin, bool) {
-	for _, m := range reg.models {
-		if m.App == app && m.Model == model {
-			return m, true
-		}
-	}
-	return nil, false
 }
 
 func capfirst(s string) string {

@@ -2,6 +2,7 @@ package admin
 
 import (
 	"net/http"
+	"strconv"
 
 	"github.com/go-chi/chi/v5"
 
@@ -30,6 +31,10 @@ func (s *Site) Routes(r chi.Router) {
 			for _, app := range s.registry.apps {
 				r.Method(http.MethodGet, "/"+app.Label+"/", h(s.appIndex(app)))
 			}
+			for _, m := range s.registry.models {
+				m.mount(r, s)
+			}
+			r.Method(http.MethodGet, "/r/{model}/{id}/", h(s.viewOnSite))
 		})
 
 		r.NotFound(s.notFound(r))
@@ -75,4 +80,19 @@ func noStore(next http.Handler) http.Handler {
 		w.Header().Set("Cache-Control", "no-cache, no-store, must-revalidate, private")
 		next.ServeHTTP(w, r)
 	})
+}
+
+// viewOnSite sends staff to an object's public page ("View on site").
+func (s *Site) viewOnSite(w http.ResponseWriter, r *http.Request) error {
+	m, ok := s.registry.registeredModel(chi.URLParam(r, "model"))
+	id, err := strconv.ParseInt(chi.URLParam(r, "id"), 10, 64)
+	if !ok || err != nil || !permissions(r).HasAny(m.info().App, m.info().Model, "view", "change") {
+		return web.Status(http.StatusNotFound)
+	}
+	target, err := m.viewOnSite(r.Context(), s.db.Read, id)
+	if err != nil {
+		return err
+	}
+	http.Redirect(w, r, target, http.StatusFound)
+	return nil
 }

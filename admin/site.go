@@ -53,7 +53,12 @@ func New(cfg Config) (*Site, error) {
 	if err != nil {
 		return nil, err
 	}
-	templates, err := web.ParseTemplates(sub, template.FuncMap{"static": cfg.Assets.URL, "actionWord": actionWord})
+	templates, err := web.ParseTemplates(sub, template.FuncMap{
+		"static":     cfg.Assets.URL,
+		"actionWord": actionWord,
+		"adminTime":  formatTime,
+		"deref":      func(b *bool) bool { return b != nil && *b },
+	})
 	if err != nil {
 		return nil, err
 	}

@@ -7,5 +7,5 @@ import "embed"
 
 // Files are served under /static/ with content-hashed names (app/web.Assets).
 //
-//go:embed css img
+//go:embed css img js
 var Files embed.FS

@@ -61,8 +61,9 @@ func (s *Service) CreateSuperuser(ctx context.Context, username, email, password
 	return u, nil
 }
 
-// SetPassword validates, hashes and stores a user's new password.
-func (s *Service) SetPassword(ctx context.Context, u *models.User, password string) error {
+// SetPassword validates, hashes and stores a user's new password, through
+// db (a transaction when the caller logs the change with it).
+func (s *Service) SetPassword(ctx context.Context, db bun.IDB, u *models.User, password string) error {
 	if msgs := auth.ValidatePassword(password, attributes(u)); len(msgs) > 0 {
 		return &models.ValidationError{Fields: models.FieldErrors{"password": msgs}}
 	}
@@ -70,7 +71,7 @@ func (s *Service) SetPassword(ctx context.Context, u *models.User, password stri
 	if err != nil {
 		return err
 	}
-	if err := models.SetUserPassword(ctx, s.DB.Write, u.ID, hash); err != nil {
+	if err := models.SetUserPassword(ctx, db, u.ID, hash); err != nil {
 		return err
 	}
 	u.Password = hash

@@ -39,6 +39,15 @@ func (p Permissions) Has(app, action, model string) bool {
 	return p.superuser || p.keys[app+"."+action+"_"+model]
 }
 
+// HasCodename reports whether the user holds a permission by its codename
+// ("change_letting").
+func (p Permissions) HasCodename(app, codename string) bool {
+	if !p.active {
+		return false
+	}
+	return p.superuser || p.keys[app+"."+codename]
+}
+
 // HasAny reports whether the user may perform any of the actions on the model.
 func (p Permissions) HasAny(app, model string, actions ...string) bool {
 	for _, a := range actions {

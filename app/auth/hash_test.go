@@ -202,3 +202,25 @@ func TestHasherCost(t *testing.T) {
 	}
 	cheap.Burn("anything") // must not panic on its own parameters
 }
+
+func TestDescribe(t *testing.T) {
+	t.Parallel()
+	tests := []struct{ encoded, want string }{
+		{"pbkdf2_sha256$390000$seasalt$8xBlGd3jVgvJ+92hWPxi5ww0uuAuAnKgC45eudxro7c=",
+			"algorithm: pbkdf2_sha256 iterations: 390000 salt: seasal* hash: 8xBlGd" + strings.Repeat("*", 38)},
+		{"", "No password set."},
+		{"!abc", "No password set."},
+		{"md5$x$y", "Invalid password format or unknown hashing algorithm."},
+	}
+	for _, tt := range tests {
+		if got := Describe(tt.encoded); got != tt.want {
+			t.Errorf("Describe(%q) = %q, want %q", tt.encoded, got, tt.want)
+		}
+	}
+	h, _ := Hasher{Memory: 64, Time: 1, Threads: 1}.Hash("x")
+	got := Describe(h)
+	if !strings.HasPrefix(got, "algorithm: argon2 variety: argon2id version: 19 memory cost: 64 time cost: 1 parallelism: 1 salt: ") ||
+		strings.Contains(got, strings.Split(h, "$")[5]) {
+		t.Errorf("got %q, want the parameters and a masked hash", got)
+	}
+}

@@ -83,3 +83,10 @@ func UpdateAddress(ctx context.Context, db bun.IDB, a *Address) error {
 func DeleteAddress(ctx context.Context, db bun.IDB, id int64) error {
 	return updated(db.NewDelete().Model((*Address)(nil)).Where("id = ?", id).Exec(ctx))
 }
+
+// ListAddresses returns every address in id order, for choosing one.
+func ListAddresses(ctx context.Context, db bun.IDB) ([]Address, error) {
+	var addresses []Address
+	err := db.NewSelect().Model(&addresses).OrderExpr("address.id").Scan(ctx)
+	return addresses, translate(err)
+}

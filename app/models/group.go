@@ -52,3 +52,10 @@ func UpdateGroup(ctx context.Context, db bun.IDB, g *Group) error {
 func DeleteGroup(ctx context.Context, db bun.IDB, id int64) error {
 	return updated(db.NewDelete().Model((*Group)(nil)).Where("id = ?", id).Exec(ctx))
 }
+
+// ListGroups returns every group by name.
+func ListGroups(ctx context.Context, db bun.IDB) ([]Group, error) {
+	var groups []Group
+	err := db.NewSelect().Model(&groups).OrderExpr("g.name").Scan(ctx)
+	return groups, translate(err)
+}

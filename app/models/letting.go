@@ -82,7 +82,7 @@ func ListLettings(ctx context.Context, db bun.IDB, search string, limit, offset 
 	// from joining every row it skips.
 	ids := db.NewSelect().Model((*Letting)(nil)).Column("letting.id")
 	if strings.TrimSpace(search) != "" {
-		ids = whereSearch(ids.Join("JOIN lettings_address AS address ON address.id = letting.address_id"), search, lettingSearchColumns...)
+		ids = WhereSearch(ids.Join("JOIN lettings_address AS address ON address.id = letting.address_id"), search, lettingSearchColumns...)
 	}
 	ids = ids.OrderExpr("letting.title, letting.id").Limit(int64(limit)).Offset(int64(offset))
 
@@ -98,7 +98,7 @@ func ListLettings(ctx context.Context, db bun.IDB, search string, limit, offset 
 func CountLettings(ctx context.Context, db bun.IDB, search string) (int, error) {
 	q := db.NewSelect().Model((*Letting)(nil))
 	if strings.TrimSpace(search) != "" {
-		q = whereSearch(q.Join("JOIN lettings_address AS address ON address.id = letting.address_id"), search, lettingSearchColumns...)
+		q = WhereSearch(q.Join("JOIN lettings_address AS address ON address.id = letting.address_id"), search, lettingSearchColumns...)
 	}
 	n, err := q.Count(ctx)
 	return int(n), translate(err)
@@ -109,4 +109,11 @@ func LettingIDs(ctx context.Context, db bun.IDB) ([]int64, error) {
 	var ids []int64
 	err := db.NewSelect().Model((*Letting)(nil)).Column("id").OrderExpr("id").Scan(ctx, &ids)
 	return ids, translate(err)
+}
+
+// FindLettingAt returns the letting at an address.
+func FindLettingAt(ctx context.Context, db bun.IDB, addressID int64) (*Letting, error) {
+	l := new(Letting)
+	err := db.NewSelect().Model(l).Where("address_id = ?", addressID).Scan(ctx)
+	return l, translate(err)
 }

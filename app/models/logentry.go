@@ -29,7 +29,7 @@ type LogEntry struct {
 
 	ID            int64         `bun:"id,pk,autoincrement"`
 	ActionTime    time.Time     `bun:"action_time,notnull"`
-	UserID        int64         `bun:"user_id,notnull"`
+	UserID        int64         `bun:"user_id,nullzero"` // 0 once the user is deleted
 	User          *User         `bun:"rel:belongs-to,join:user_id=id"`
 	AppLabel      string        `bun:"app_label,notnull"`
 	Model         string        `bun:"model,notnull"`

@@ -128,3 +128,24 @@ func replaceLinks[T any](ctx context.Context, db bun.IDB, ownerColumn string, ow
 	}
 	return translate(err)
 }
+
+// UserGroupIDs returns the ids of a user's groups.
+func UserGroupIDs(ctx context.Context, db bun.IDB, userID int64) ([]int64, error) {
+	var ids []int64
+	err := db.NewSelect().Model((*UserGroup)(nil)).Column("group_id").Where("user_id = ?", userID).OrderExpr("group_id").Scan(ctx, &ids)
+	return ids, translate(err)
+}
+
+// UserPermissionIDs returns the ids of the permissions given to a user directly.
+func UserPermissionIDs(ctx context.Context, db bun.IDB, userID int64) ([]int64, error) {
+	var ids []int64
+	err := db.NewSelect().Model((*UserPermission)(nil)).Column("permission_id").Where("user_id = ?", userID).OrderExpr("permission_id").Scan(ctx, &ids)
+	return ids, translate(err)
+}
+
+// GroupPermissionIDs returns the ids of a group's permissions.
+func GroupPermissionIDs(ctx context.Context, db bun.IDB, groupID int64) ([]int64, error) {
+	var ids []int64
+	err := db.NewSelect().Model((*GroupPermission)(nil)).Column("permission_id").Where("group_id = ?", groupID).OrderExpr("permission_id").Scan(ctx, &ids)
+	return ids, translate(err)
+}

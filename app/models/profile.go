@@ -103,3 +103,10 @@ func ProfileUsernames(ctx context.Context, db bun.IDB) ([]string, error) {
 		ColumnExpr("u.username").OrderExpr("u.username").Scan(ctx, &names)
 	return names, translate(err)
 }
+
+// FindProfileOf returns a user's profile.
+func FindProfileOf(ctx context.Context, db bun.IDB, userID int64) (*Profile, error) {
+	p := new(Profile)
+	err := db.NewSelect().Model(p).Relation("User").Where("profile.user_id = ?", userID).Scan(ctx)
+	return p, translate(err)
+}

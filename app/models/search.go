@@ -19,9 +19,9 @@ func likePattern(term string) string {
 	return "%" + strings.ToLower(r.Replace(term)) + "%"
 }
 
-// whereSearch requires every term of q to match, case-insensitively, one
+// WhereSearch requires every term of q to match, case-insensitively, one
 // of the columns (column expressions, already qualified).
-func whereSearch(q *bun.SelectQuery, search string, columns ...string) *bun.SelectQuery {
+func WhereSearch(q *bun.SelectQuery, search string, columns ...string) *bun.SelectQuery {
 	for _, term := range searchTerms(search) {
 		pattern := likePattern(term)
 		q = q.WhereGroup(" AND ", func(q *bun.SelectQuery) *bun.SelectQuery {

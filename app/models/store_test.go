@@ -305,3 +305,23 @@ func TestLoginAttempts(t *testing.T) {
 		t.Errorf("got %d, want the username's failures cleared", byUser)
 	}
 }
+
+func TestHistoryOutlivesItsAuthor(t *testing.T) {
+	ctx := context.Background()
+	db := testdb.Open(t).Write
+	u := &models.User{Username: "leaver", Password: "!x", IsActive: true}
+	if err := models.CreateUser(ctx, db, u); err != nil {
+		t.Fatal(err)
+	}
+	e := &models.LogEntry{UserID: u.ID, AppLabel: "lettings", Model: "letting", ObjectID: "1", ObjectRepr: "X", ActionFlag: models.ActionAddition, ChangeMessage: "Added."}
+	if err := models.AddLogEntry(ctx, db, e); err != nil {
+		t.Fatal(err)
+	}
+	if err := models.DeleteUser(ctx, db, u.ID); err != nil {
+		t.Fatal(err)
+	}
+	history, err := models.ObjectHistory(ctx, db, "lettings", "letting", "1")
+	if err != nil || len(history) != 1 || history[0].UserID != 0 || history[0].User != nil {
+		t.Errorf("got %+v (%v), want the entry kept without its user", history, err)
+	}
+}

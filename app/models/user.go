@@ -128,3 +128,10 @@ func RecordLogin(ctx context.Context, db bun.IDB, id int64, at time.Time) error 
 func DeleteUser(ctx context.Context, db bun.IDB, id int64) error {
 	return updated(db.NewDelete().Model((*User)(nil)).Where("id = ?", id).Exec(ctx))
 }
+
+// ListUsers returns every user by username, for choosing one.
+func ListUsers(ctx context.Context, db bun.IDB) ([]User, error) {
+	var users []User
+	err := db.NewSelect().Model(&users).OrderExpr("u.username").Scan(ctx)
+	return users, translate(err)
+}

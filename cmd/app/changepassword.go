@@ -51,7 +51,7 @@ func changePasswordCommand() command {
 				if err != nil {
 					return errors.New("no password on standard input")
 				}
-				if err := accounts.New(db).SetPassword(ctx, user, password); err != nil {
+				if err := accounts.New(db).SetPassword(ctx, db.Write, user, password); err != nil {
 					return describeInvalid(err)
 				}
 			} else if err := changePasswordInteractively(ctx, e, db, user); err != nil {
@@ -78,7 +78,7 @@ func changePasswordInteractively(ctx context.Context, e *env, db *database.DB, u
 			fmt.Fprintln(e.stderr, "Passwords do not match. Please try again.")
 			continue
 		}
-		err = accounts.New(db).SetPassword(ctx, user, password)
+		err = accounts.New(db).SetPassword(ctx, db.Write, user, password)
 		var invalid *models.ValidationError
 		if !errors.As(err, &invalid) {
 			return err

@@ -57,12 +57,12 @@ func TestMigrate(t *testing.T) {
 
 	t.Run("status", func(t *testing.T) {
 		r := app(t, vars, "", "migrate", "status")
-		r.want(t, exitOK, "[X] 20261125000001_auth", "7 applied, 0 pending")
+		r.want(t, exitOK, "[X] 20261125000001_auth", "8 applied, 0 pending")
 	})
 	t.Run("down then status then up", func(t *testing.T) {
-		app(t, vars, "", "migrate", "down").want(t, exitOK, "Rolled back migration 20261125000007_reference_data")
-		app(t, vars, "", "migrate", "status").want(t, exitOK, "[ ] 20261125000007_reference_data  (pending)", "6 applied, 1 pending")
-		app(t, vars, "", "migrate", "--no-seed").want(t, exitOK, "Applied migration 20261125000007_reference_data", "reference data skipped")
+		app(t, vars, "", "migrate", "down").want(t, exitOK, "Rolled back migration 20261125000008_admin_history")
+		app(t, vars, "", "migrate", "status").want(t, exitOK, "[ ] 20261125000008_admin_history  (pending)", "7 applied, 1 pending")
+		app(t, vars, "", "migrate", "--no-seed").want(t, exitOK, "Applied migration 20261125000008_admin_history", "reference data skipped")
 		if got := count(t, db, "lettings_letting"); got != 6 {
 			t.Errorf("got %d lettings, want the 6 kept", got)
 		}
@@ -300,7 +300,7 @@ func TestCheck(t *testing.T) {
 	app(t, vars, "", "migrate", "--no-seed").want(t, exitOK)
 	app(t, vars, "", "migrate", "down").want(t, exitOK)
 	t.Run("pending migrations", func(t *testing.T) {
-		app(t, vars, "", "check").want(t, exitFailure, "Migrations: 1 pending: 20261125000007_reference_data", "run `app migrate`")
+		app(t, vars, "", "check").want(t, exitFailure, "Migrations: 1 pending: 20261125000008_admin_history", "run `app migrate`")
 	})
 
 	app(t, vars, "", "migrate").want(t, exitOK)
