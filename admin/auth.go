@@ -6,6 +6,7 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"strconv"
 
 	"oclettings/app/accounts"
 	"oclettings/app/models"
@@ -35,12 +36,24 @@ func (s *Site) authenticate(next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 			return
 		}
-		u, err := models.GetUser(ctx, s.db.Read, id)
-		if err != nil && !errors.Is(err, models.ErrNotFound) {
+		a, err := s.memo.get(ctx, "user:"+strconv.FormatInt(id, 10), func() (any, error) {
+			u, err := models.GetUser(ctx, s.db.Read, id)
+			if errors.Is(err, models.ErrNotFound) {
+				return signedIn{}, nil
+			}
+			if err != nil {
+				return nil, err
+			}
+			perms, err := accounts.LoadPermissions(ctx, s.db.Read, u)
+			return signedIn{user: u, perms: perms, hash: accounts.SessionHash(s.secret, u)}, err
+		})
+		if err != nil {
 			s.errors.Respond(w, r, err)
 			return
 		}
-		if err != nil || !u.IsActive || !sameHash(s.sessions.GetString(ctx, userHashKey), accounts.SessionHash(s.secret, u)) {
+		who := a.(signedIn)
+		u := who.user
+		if u == nil || !u.IsActive || !sameHash(s.sessions.GetString(ctx, userHashKey), who.hash) {
 			if err := s.sessions.Destroy(ctx); err != nil {
 				s.errors.Respond(w, r, err)
 				return
@@ -48,15 +61,19 @@ func (s *Site) authenticate(next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 			return
 		}
-		perms, err := accounts.LoadPermissions(ctx, s.db.Read, u)
-		if err != nil {
-			s.errors.Respond(w, r, err)
-			return
-		}
-		ctx = context.WithValue(ctx, userKey, u)
-		ctx = context.WithValue(ctx, permsKey, perms)
+		// A copy: handlers may change the user they are given.
+		user := *u
+		ctx = context.WithValue(ctx, userKey, &user)
+		ctx = context.WithValue(ctx, permsKey, who.perms)
 		next.ServeHTTP(w, r.WithContext(ctx))
 	})
+}
+
+// signedIn is what authenticate keeps of a session's user between requests.
+type signedIn struct {
+	user  *models.User // nil when the user is gone
+	perms accounts.Permissions
+	hash  string
 }
 
 func sameHash(a, b string) bool {

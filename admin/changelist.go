@@ -235,10 +235,13 @@ func (m *ModelAdmin[T]) changelist(s *Site, w http.ResponseWriter, r *http.Reque
 		return nil
 	}
 	ctx := r.Context()
-	total, err := s.db.Read.NewSelect().Model((*T)(nil)).Count(ctx)
+	counted, err := s.memo.get(ctx, "count:"+m.App+"."+m.Model, func() (any, error) {
+		return s.db.Read.NewSelect().Model((*T)(nil)).Count(ctx)
+	})
 	if err != nil {
 		return err
 	}
+	total := counted.(int64)
 	var rows []T
 	count := int(total)
 	filtered := len(lq.filters) > 0 || lq.search != ""
@@ -266,7 +269,7 @@ func (m *ModelAdmin[T]) changelist(s *Site, w http.ResponseWriter, r *http.Reque
 		return err
 	}
 
-	filters, err := m.filterViews(ctx, s.db.Read, lq)
+	filters, err := m.filterViews(ctx, s.db.Read, s.memo, lq)
 	if err != nil {
 		return err
 	}

@@ -96,14 +96,15 @@ type filterLink struct {
 	Selected bool
 }
 
-func (m *ModelAdmin[T]) filterViews(ctx context.Context, db bun.IDB, lq listQuery) ([]filterView, error) {
+func (m *ModelAdmin[T]) filterViews(ctx context.Context, db bun.IDB, memoized *memo, lq listQuery) ([]filterView, error) {
 	var views []filterView
 	for i := range m.Filters {
 		f := &m.Filters[i]
-		choices, err := f.Choices(ctx, db)
+		cached, err := memoized.get(ctx, "filter:"+m.App+"."+m.Model+":"+f.Param, func() (any, error) { return f.Choices(ctx, db) })
 		if err != nil {
 			return nil, err
 		}
+		choices := cached.([]choice)
 		current, active := lq.filters[f.Param]
 		fv := filterView{Title: f.Title}
 		fv.Choices = append(fv.Choices, filterLink{Label: "All", URL: "?" + encodeWithout(lq.raw, f.Param, "p", "e"), Selected: !active})

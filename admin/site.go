@@ -45,6 +45,7 @@ type Site struct {
 	logger    *slog.Logger
 	secret    string
 	trust     bool
+	memo      *memo
 }
 
 // New parses the admin's templates and checks its error pages at start-up.
@@ -70,6 +71,7 @@ func New(cfg Config) (*Site, error) {
 		logger:    cfg.Logger,
 		secret:    cfg.SecretKey,
 		trust:     cfg.TrustProxy,
+		memo:      &memo{db: cfg.DB},
 	}
 	if s.errors, err = web.NewErrorPages(s.renderError, cfg.Logger); err != nil {
 		return nil, err

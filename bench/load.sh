@@ -93,6 +93,43 @@ read -r b_rps b_p50 b_p99 b_err <<<"$(load "http://127.0.0.1:$BIG_PORT/lettings/
 printf '%-28s %12.0f %9s %9s %7s %10s %10s\n' "/lettings/ (100k lettings)" "$b_rps" "$b_p50" "$b_p99" "$b_err" \
   "$(awk -v a="$b_rps" -v b="$c_rps" 'BEGIN { printf "%.2f", a / b }')" "$(awk -v a="$b_p99" -v b="$c_p99" 'BEGIN { printf "%.2f", a / b }')"
 
+# The admin's lettings changelist, signed in as a superuser.
+admin_password=Load-Test-Password-42
+DATABASE_URL="sqlite:$work/reference.sqlite3" SUPERUSER_PASSWORD=$admin_password "$work/app" createsuperuser --noinput --username loadtest >/dev/null
+DATABASE_URL="sqlite:$work/big.sqlite3" SUPERUSER_PASSWORD=$admin_password "$work/app" createsuperuser --noinput --username loadtest >/dev/null
+admin_cookie() { # base URL → "sessionid=…" of a signed-in session
+  local jar token
+  jar=$(mktemp -p "$work")
+  token=$(curl -fs -c "$jar" "$1/admin/login/" | sed -n 's/.*name="csrfmiddlewaretoken" value="\([^"]*\)".*/\1/p' | head -n 1)
+  curl -fs -b "$jar" -c "$jar" -o /dev/null --data-urlencode "csrfmiddlewaretoken=$token" \
+    --data-urlencode "username=loadtest" --data-urlencode "password=$admin_password" "$1/admin/login/"
+  awk '$6 == "sessionid" { print "sessionid=" $7 }' "$jar"
+}
+load_admin() { # URL cookie → like load
+  local out rps p50 p99 errors
+  out=$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency -H "Cookie: $2" "$1")
+  rps=$(awk '/^Requests\/sec:/ { print $2 }' <<<"$out")
+  p50=$(awk '$1 == "50%" { print $2 }' <<<"$out")
+  p99=$(awk '$1 == "99%" { print $2 }' <<<"$out")
+  errors=$(awk '/Non-2xx or 3xx responses:/ { n += $NF } /Socket errors:/ { gsub(",", ""); n += $4 + $6 + $8 + $10 } END { print n + 0 }' <<<"$out")
+  echo "$rps $(to_ms "$p50") $(to_ms "$p99") $errors"
+}
+small_cookie=$(admin_cookie "http://127.0.0.1:$APP_PORT")
+big_cookie=$(admin_cookie "http://127.0.0.1:$BIG_PORT")
+echo "== admin, signed in: $THREADS threads, $CONNECTIONS connections, $DURATION per page"
+printf '%-44s %12s %9s %9s %7s\n' page "requests/s" "p50 ms" "p99 ms" errors
+admin_verdict=pass
+for page in /admin/lettings/letting/ "/admin/lettings/letting/?q=retreat"; do
+  read -r rps p50 p99 err <<<"$(load_admin "http://127.0.0.1:$APP_PORT$page" "$small_cookie")"
+  printf '%-44s %12.0f %9s %9s %7s\n' "$page (6)" "$rps" "$p50" "$p99" "$err"
+  [ "$page" = /admin/lettings/letting/ ] && awk -v r="$rps" -v e="$err" 'BEGIN { exit !(r < 4000 || e > 0) }' && admin_verdict=fail
+done
+for page in /admin/lettings/letting/ "/admin/lettings/letting/?q=retreat" "/admin/lettings/letting/?o=3" "/admin/lettings/letting/?address__state__exact=CA"; do
+  read -r rps p50 p99 err <<<"$(load_admin "http://127.0.0.1:$BIG_PORT$page" "$big_cookie")"
+  printf '%-44s %12.0f %9s %9s %7s\n' "$page (100k)" "$rps" "$p50" "$p99" "$err"
+done
+echo "admin target (6-row changelist >= 4000 requests/s, no errors): $admin_verdict"
+
 rss_kb=$(awk '/^VmRSS:/ { print $2 }' "/proc/$app_pid/status")
 read -r s_rps s_p50 _ _ <<<"$(load "http://127.0.0.1:$APP_PORT/lettings/")"
 

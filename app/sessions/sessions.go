@@ -3,11 +3,13 @@
 package sessions
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"errors"
 	"log/slog"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/alexedwards/scs/v2"
@@ -57,7 +59,19 @@ type row struct {
 // Store is an scs.CtxStore on the app's database.
 type Store struct {
 	db *database.DB
+
+	// seen remembers, between a request's Find and its Commit, what the
+	// store holds for a token. With an idle timeout scs commits on every
+	// request only to push the expiry forward; when nothing else changed
+	// and the stored expiry is recent, that write (and the invalidation of
+	// every cached public page it causes) is skipped.
+	mu   sync.Mutex
+	seen map[string]row
 }
+
+// expirySlack is how far behind the stored expiry may fall before an
+// unchanged session is written again.
+const expirySlack = time.Minute
 
 // FindCtx returns the data of an unexpired session.
 func (s *Store) FindCtx(ctx context.Context, token string) ([]byte, bool, error) {
@@ -71,11 +85,24 @@ func (s *Store) FindCtx(ctx context.Context, token string) ([]byte, bool, error)
 	if err != nil {
 		return nil, false, err
 	}
+	s.mu.Lock()
+	if s.seen == nil || len(s.seen) > 10000 {
+		s.seen = map[string]row{} // a bound, for sessions found and never committed
+	}
+	s.seen[token] = r
+	s.mu.Unlock()
 	return r.Data, true, nil
 }
 
 // CommitCtx adds or replaces a session.
 func (s *Store) CommitCtx(ctx context.Context, token string, b []byte, expiry time.Time) error {
+	s.mu.Lock()
+	prev, found := s.seen[token]
+	delete(s.seen, token)
+	s.mu.Unlock()
+	if found && bytes.Equal(prev.Data, b) && expiry.Sub(prev.Expiry) < expirySlack {
+		return nil
+	}
 	_, err := s.db.Write.NewInsert().Model(&row{Token: token, Data: b, Expiry: expiry.UTC()}).
 		On("CONFLICT (token) DO UPDATE").
 		Set("data = EXCLUDED.data").
@@ -86,6 +113,9 @@ func (s *Store) CommitCtx(ctx context.Context, token string, b []byte, expiry ti
 
 // DeleteCtx removes a session.
 func (s *Store) DeleteCtx(ctx context.Context, token string) error {
+	s.mu.Lock()
+	delete(s.seen, token)
+	s.mu.Unlock()
 	_, err := s.db.Write.NewDelete().Model((*row)(nil)).Where("token = ?", token).Exec(ctx)
 	return err
 }

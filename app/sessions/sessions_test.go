@@ -79,3 +79,46 @@ func TestSweep(t *testing.T) {
 	cancel()
 	<-done
 }
+
+func TestIdleCommitsAreSkipped(t *testing.T) {
+	ctx := context.Background()
+	db := testdb.Open(t)
+	store := sessions.NewManager(db, true, nil).Store.(*sessions.Store)
+	start := time.Now().Add(time.Hour).UTC().Truncate(time.Second)
+	if err := store.CommitCtx(ctx, "t", []byte("same"), start); err != nil {
+		t.Fatal(err)
+	}
+	expiry := func() time.Time {
+		var e time.Time
+		if err := db.Read.QueryRowContext(ctx, "SELECT expiry FROM sessions WHERE token = 't'").Scan(&e); err != nil {
+			t.Fatal(err)
+		}
+		return e.UTC()
+	}
+
+	// A request that only pushes the expiry forward a little writes nothing.
+	if _, found, _ := store.FindCtx(ctx, "t"); !found {
+		t.Fatal("got the session lost")
+	}
+	if err := store.CommitCtx(ctx, "t", []byte("same"), start.Add(10*time.Second)); err != nil {
+		t.Fatal(err)
+	}
+	if !expiry().Equal(start) {
+		t.Errorf("got expiry %v, want the write skipped", expiry())
+	}
+	// Changed data is written at once.
+	store.FindCtx(ctx, "t")
+	if err := store.CommitCtx(ctx, "t", []byte("changed"), start.Add(20*time.Second)); err != nil {
+		t.Fatal(err)
+	}
+	if b, _, _ := store.FindCtx(ctx, "t"); string(b) != "changed" {
+		t.Errorf("got %q, want the new data stored", b)
+	}
+	// So is an expiry that has fallen more than a minute behind.
+	if err := store.CommitCtx(ctx, "t", []byte("changed"), start.Add(5*time.Minute)); err != nil {
+		t.Fatal(err)
+	}
+	if !expiry().Equal(start.Add(5 * time.Minute)) {
+		t.Errorf("got expiry %v, want it moved forward", expiry())
+	}
+}

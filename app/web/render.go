@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"net/http"
 	"strconv"
+	"strings"
 	"sync"
 )
 
@@ -66,11 +67,12 @@ func (t *Templates) Has(name string) bool {
 }
 
 // WriteHTML sends a rendered page with an ETag, answering 304 when the
-// client already has this exact page.
+// client already has this exact page. Pages that may not be stored (the
+// admin's) get no tag: nothing would ever send it back.
 func WriteHTML(w http.ResponseWriter, r *http.Request, status int, body []byte) {
 	h := w.Header()
 	h.Set("Content-Type", "text/html; charset=utf-8")
-	if status == http.StatusOK {
+	if status == http.StatusOK && !strings.Contains(h.Get("Cache-Control"), "no-store") {
 		sum := fnv.New64a()
 		_, _ = sum.Write(body)
 		etag := `"` + strconv.FormatUint(sum.Sum64(), 36) + `"`
