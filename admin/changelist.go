@@ -242,89 +242,114 @@ func (m *ModelAdmin[T]) changelist(s *Site, w http.ResponseWriter, r *http.Reque
 		return err
 	}
 	total := counted.(int64)
-	var rows []T
-	count := int(total)
 	filtered := len(lq.filters) > 0 || lq.search != ""
-	if filtered {
-		n, err := m.listSelect(s.db.Read, &rows, lq).Count(ctx)
-		if err != nil {
-			return err
-		}
-		count = int(n)
-	}
-	pages := max(1, (count+listPerPage-1)/listPerPage)
-	if lq.page > pages {
-		http.Redirect(w, r, r.URL.Path+"?e=1", http.StatusFound)
-		return nil
-	}
-	showAll := lq.all && count <= listMaxShowAll
-	q := m.listSelect(s.db.Read, &rows, lq)
-	for _, expr := range m.orderBy(lq.order) {
-		q = q.OrderExpr(expr)
-	}
-	if !showAll {
-		q = q.Limit(listPerPage).Offset(int64((lq.page - 1) * listPerPage))
-	}
-	if err := q.Scan(ctx); err != nil {
-		return err
-	}
-
-	filters, err := m.filterViews(ctx, s.db.Read, s.memo, lq)
+	found, err := s.memo.get(ctx, "list:"+m.App+"."+m.Model+"?"+lq.raw.Encode(), func() (any, error) {
+		return m.page(ctx, s.db.Read, lq, int(total), filtered)
+	})
 	if err != nil {
 		return err
 	}
-	lp := listPage{
-		Info:       &m.modelInfo,
-		Headers:    m.headers(lq),
-		Count:      count,
-		Total:      int(total),
-		Filtered:   filtered,
-		Search:     lq.search,
-		SearchKeep: keep(lq.raw, "q", "p", "e"),
-		Filters:    filters,
-		CanAdd:     m.can(r, "add"),
-		CanDelete:  m.can(r, "delete"),
-		TotalURL:   "?",
+	result := found.(listResult[T])
+	if result.outOfRange {
+		http.Redirect(w, r, r.URL.Path+"?e=1", http.StatusFound)
+		return nil
 	}
-	changelistFilters := encodeWithout(lq.raw, "e")
-	for i := range rows {
-		obj := &rows[i]
-		row := listRow{ID: m.ID(obj), Repr: m.String(obj)}
-		row.URL = m.ObjectURL(row.ID)
-		if changelistFilters != "" {
-			row.URL += "?" + url.Values{"_changelist_filters": {changelistFilters}}.Encode()
+	rows, count, pages, showAll := result.rows, result.count, result.pages, result.showAll
+
+	return s.renderCached(w, r, "change_list", func() (page, error) {
+		filters, err := m.filterViews(ctx, s.db.Read, s.memo, lq)
+		if err != nil {
+			return page{}, err
 		}
-		for _, c := range m.Columns {
-			if c.Bool != nil {
-				b := c.Bool(obj)
-				row.Cells = append(row.Cells, cell{Bool: &b})
-			} else {
-				row.Cells = append(row.Cells, cell{Text: c.Value(obj)})
+		lp := listPage{
+			Info:       &m.modelInfo,
+			Headers:    m.headers(lq),
+			Count:      count,
+			Total:      int(total),
+			Filtered:   filtered,
+			Search:     lq.search,
+			SearchKeep: keep(lq.raw, "q", "p", "e"),
+			Filters:    filters,
+			CanAdd:     m.can(r, "add"),
+			CanDelete:  m.can(r, "delete"),
+			TotalURL:   "?",
+		}
+		changelistFilters := encodeWithout(lq.raw, "e")
+		for i := range rows {
+			obj := &rows[i]
+			row := listRow{ID: m.ID(obj), Repr: m.String(obj)}
+			row.URL = m.ObjectURL(row.ID)
+			if changelistFilters != "" {
+				row.URL += "?" + url.Values{"_changelist_filters": {changelistFilters}}.Encode()
+			}
+			for _, c := range m.Columns {
+				if c.Bool != nil {
+					b := c.Bool(obj)
+					row.Cells = append(row.Cells, cell{Bool: &b})
+				} else {
+					row.Cells = append(row.Cells, cell{Text: c.Value(obj)})
+				}
+			}
+			lp.Rows = append(lp.Rows, row)
+		}
+		if !showAll && pages > 1 {
+			lp.Pages = pageLinks(lq.raw, lq.page, pages)
+			if count <= listMaxShowAll {
+				lp.ShowAllURL = "?" + withParam(lq.raw, "all", "", "p")
 			}
 		}
-		lp.Rows = append(lp.Rows, row)
-	}
-	if !showAll && pages > 1 {
-		lp.Pages = pageLinks(lq.raw, lq.page, pages)
-		if count <= listMaxShowAll {
-			lp.ShowAllURL = "?" + withParam(lq.raw, "all", "", "p")
-		}
-	}
-	lp.Actions = m.actions(r)
+		lp.Actions = m.actions(r)
 
-	verb := "change"
-	if !m.can(r, "change") {
-		verb = "view"
-	}
-	title := "Select " + m.Verbose + " to " + verb
-	app, _ := s.registry.appOf(m.App)
-	return s.render(w, r, http.StatusOK, "change_list", page{
-		Title:       title,
-		Heading:     title,
-		BodyClass:   "change-list app-" + m.App + " model-" + m.Model,
-		Breadcrumbs: []crumb{{Label: "Home", URL: "/admin/"}, {Label: app.Name, URL: "/admin/" + m.App + "/"}, {Label: m.Name()}},
-		Content:     lp,
+		verb := "change"
+		if !m.can(r, "change") {
+			verb = "view"
+		}
+		title := "Select " + m.Verbose + " to " + verb
+		app, _ := s.registry.appOf(m.App)
+		return page{
+			Title:       title,
+			Heading:     title,
+			BodyClass:   "change-list app-" + m.App + " model-" + m.Model,
+			Breadcrumbs: []crumb{{Label: "Home", URL: "/admin/"}, {Label: app.Name, URL: "/admin/" + m.App + "/"}, {Label: m.Name()}},
+			Content:     lp,
+		}, nil
 	})
+}
+
+// listResult is one page of a list as the database gave it.
+type listResult[T any] struct {
+	rows       []T
+	count      int // rows matching the search and filters
+	pages      int
+	showAll    bool
+	outOfRange bool // the page asked for does not exist
+}
+
+// page reads the rows of one page of the list, and how many match in all.
+func (m *ModelAdmin[T]) page(ctx context.Context, db bun.IDB, lq listQuery, total int, filtered bool) (listResult[T], error) {
+	var res listResult[T]
+	res.count = total
+	if filtered {
+		n, err := m.listSelect(db, &res.rows, lq).Count(ctx)
+		if err != nil {
+			return res, err
+		}
+		res.count = int(n)
+	}
+	res.pages = max(1, (res.count+listPerPage-1)/listPerPage)
+	if lq.page > res.pages {
+		res.outOfRange = true
+		return res, nil
+	}
+	res.showAll = lq.all && res.count <= listMaxShowAll
+	q := m.listSelect(db, &res.rows, lq)
+	for _, expr := range m.orderBy(lq.order) {
+		q = q.OrderExpr(expr)
+	}
+	if !res.showAll {
+		q = q.Limit(listPerPage).Offset(int64((lq.page - 1) * listPerPage))
+	}
+	return res, q.Scan(ctx)
 }
 
 // headers builds the column headers with Django's three sort links: make

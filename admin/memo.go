@@ -1,6 +1,7 @@
 package admin
 
 import (
+	"bytes"
 	"context"
 	"sync"
 
@@ -17,10 +18,64 @@ type memo struct {
 	mu      sync.Mutex
 	version database.DataVersion
 	values  map[string]any
+	onReset func() // called, under the lock, when the memo starts afresh
+}
+
+// forget drops one key.
+func (m *memo) forget(key string) {
+	m.mu.Lock()
+	delete(m.values, key)
+	m.mu.Unlock()
 }
 
 // maxMemo bounds the entries kept for one data version.
 const maxMemo = 1000
+
+// pageCache keeps rendered admin pages, per user and address, within the
+// memo's data version and a byte budget. The session's CSRF token is the
+// one thing in them that differs between two requests of the same user, so
+// the page is rendered with a marker in its place and the token goes in on
+// the way out. The marker is random per process: no data can contain it.
+type pageCache struct {
+	marker string
+	budget int
+
+	mu    sync.Mutex
+	bytes int
+}
+
+// render returns the page for key with token in place, rendering it (with
+// the marker) when the data version has moved or the page is new.
+func (c *pageCache) render(ctx context.Context, m *memo, key, token string, render func(marker string) ([]byte, error)) ([]byte, error) {
+	v, err := m.get(ctx, "page:"+key, func() (any, error) {
+		body, err := render(c.marker)
+		if err != nil {
+			return nil, err
+		}
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		if c.bytes+len(body) > c.budget {
+			// Over budget: the page is still answered, just not kept (a
+			// nil value is rendered afresh next time).
+			return cachedBody{body: body, skip: true}, nil
+		}
+		c.bytes += len(body)
+		return cachedBody{body: body}, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	cb := v.(cachedBody)
+	if cb.skip {
+		m.forget("page:" + key)
+	}
+	return bytes.ReplaceAll(cb.body, []byte(c.marker), []byte(token)), nil
+}
+
+type cachedBody struct {
+	body []byte
+	skip bool
+}
 
 // get returns the value for key, computing it with load when the version
 // has moved or the key is new.
@@ -32,6 +87,9 @@ func (m *memo) get(ctx context.Context, key string, load func() (any, error)) (a
 	m.mu.Lock()
 	if version != m.version || len(m.values) >= maxMemo {
 		m.version, m.values = version, map[string]any{}
+		if m.onReset != nil {
+			m.onReset()
+		}
 	}
 	v, ok := m.values[key]
 	m.mu.Unlock()
@@ -48,4 +106,11 @@ func (m *memo) get(ctx context.Context, key string, load func() (any, error)) (a
 	}
 	m.mu.Unlock()
 	return v, nil
+}
+
+// reset empties the byte count along with the memo it lives in.
+func (c *pageCache) reset() {
+	c.mu.Lock()
+	c.bytes = 0
+	c.mu.Unlock()
 }

@@ -2,6 +2,7 @@ package admin
 
 import (
 	"net/http"
+	"strconv"
 
 	"oclettings/app/models"
 	"oclettings/app/web"
@@ -45,6 +46,42 @@ func (s *Site) render(w http.ResponseWriter, r *http.Request, status int, name s
 		return err
 	}
 	web.WriteHTML(w, r, status, body)
+	return nil
+}
+
+// renderCached sends a page of a signed-in user that depends on nothing but
+// the data, the user and the address (a list): while the data version
+// stands, the page is sent as rendered before, and build does not run.
+// Pages with messages to show are always built afresh.
+func (s *Site) renderCached(w http.ResponseWriter, r *http.Request, name string, build func() (page, error)) error {
+	user := currentUser(r)
+	token := s.csrf.Token(r)
+	if messages := s.popMessages(r); len(messages) > 0 {
+		p, err := build()
+		if err != nil {
+			return err
+		}
+		p.User, p.CSRF, p.Messages = user, token, messages
+		body, err := s.templates.Execute(name, p)
+		if err != nil {
+			return err
+		}
+		web.WriteHTML(w, r, http.StatusOK, body)
+		return nil
+	}
+	key := name + " " + strconv.FormatInt(user.ID, 10) + " " + r.URL.RequestURI()
+	body, err := s.pages.render(r.Context(), s.memo, key, token, func(marker string) ([]byte, error) {
+		p, err := build()
+		if err != nil {
+			return nil, err
+		}
+		p.User, p.CSRF = user, marker
+		return s.templates.Execute(name, p)
+	})
+	if err != nil {
+		return err
+	}
+	web.WriteHTML(w, r, http.StatusOK, body)
 	return nil
 }
 

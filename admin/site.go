@@ -4,7 +4,9 @@
 package admin
 
 import (
+	"crypto/rand"
 	"embed"
+	"encoding/hex"
 	"html/template"
 	"io/fs"
 	"log/slog"
@@ -19,6 +21,15 @@ import (
 
 //go:embed templates
 var templateFiles embed.FS
+
+// pageCacheBytes bounds the memory of rendered admin pages.
+const pageCacheBytes = 4 << 20
+
+func randomMarker() string {
+	b := make([]byte, 16)
+	_, _ = rand.Read(b) // crypto/rand does not fail on supported platforms
+	return "csrf-" + hex.EncodeToString(b)
+}
 
 // Config is what the admin needs from the rest of the app.
 type Config struct {
@@ -46,6 +57,7 @@ type Site struct {
 	secret    string
 	trust     bool
 	memo      *memo
+	pages     *pageCache
 }
 
 // New parses the admin's templates and checks its error pages at start-up.
@@ -72,7 +84,9 @@ func New(cfg Config) (*Site, error) {
 		secret:    cfg.SecretKey,
 		trust:     cfg.TrustProxy,
 		memo:      &memo{db: cfg.DB},
+		pages:     &pageCache{marker: randomMarker(), budget: pageCacheBytes},
 	}
+	s.memo.onReset = s.pages.reset
 	if s.errors, err = web.NewErrorPages(s.renderError, cfg.Logger); err != nil {
 		return nil, err
 	}

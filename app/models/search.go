@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/uptrace/bun"
+	"github.com/uptrace/bun/dialect"
 )
 
 // searchTerms splits a search box's text the way Django's admin does: every
@@ -22,11 +23,18 @@ func likePattern(term string) string {
 // WhereSearch requires every term of q to match, case-insensitively, one
 // of the columns (column expressions, already qualified).
 func WhereSearch(q *bun.SelectQuery, search string, columns ...string) *bun.SelectQuery {
+	// SQLite's LIKE ignores case already; lower() on every row of every
+	// column doubled the time of a search through 100,000 lettings.
+	// PostgreSQL's LIKE does not, and ILIKE is its way.
+	like := "LIKE"
+	if q.Dialect().Name() == dialect.PG {
+		like = "ILIKE"
+	}
 	for _, term := range searchTerms(search) {
 		pattern := likePattern(term)
 		q = q.WhereGroup(" AND ", func(q *bun.SelectQuery) *bun.SelectQuery {
 			for _, col := range columns {
-				q = q.WhereOr("lower("+col+`) LIKE ? ESCAPE '\'`, pattern)
+				q = q.WhereOr(col+" "+like+` ? ESCAPE '\'`, pattern)
 			}
 			return q
 		})

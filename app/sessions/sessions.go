@@ -34,6 +34,7 @@ const CookieName = "sessionid"
 func NewManager(db *database.DB, secure bool, onError func(http.ResponseWriter, *http.Request, error)) *scs.SessionManager {
 	m := scs.New()
 	m.Store = &Store{db: db}
+	m.Codec = codec{}
 	m.HashTokenInStore = true
 	m.Lifetime = Lifetime
 	m.IdleTimeout = IdleTimeout
@@ -60,13 +61,20 @@ type row struct {
 type Store struct {
 	db *database.DB
 
-	// seen remembers, between a request's Find and its Commit, what the
-	// store holds for a token. With an idle timeout scs commits on every
-	// request only to push the expiry forward; when nothing else changed
-	// and the stored expiry is recent, that write (and the invalidation of
-	// every cached public page it causes) is skipped.
+	// seen remembers what the store holds for a token, and at which data
+	// version it was read. While the version stands, no commit has touched
+	// the sessions, so the next request of the session is answered from
+	// memory. And with an idle timeout scs commits on every request only to
+	// push the expiry forward: when nothing else changed and the stored
+	// expiry is recent, that write (and the invalidation of every cached
+	// page it causes) is skipped.
 	mu   sync.Mutex
-	seen map[string]row
+	seen map[string]seenRow
+}
+
+type seenRow struct {
+	row
+	version database.DataVersion
 }
 
 // expirySlack is how far behind the stored expiry may fall before an
@@ -75,8 +83,18 @@ const expirySlack = time.Minute
 
 // FindCtx returns the data of an unexpired session.
 func (s *Store) FindCtx(ctx context.Context, token string) ([]byte, bool, error) {
+	version, err := s.db.DataVersion(ctx)
+	if err != nil {
+		return nil, false, err
+	}
+	s.mu.Lock()
+	known, ok := s.seen[token]
+	s.mu.Unlock()
+	if ok && known.version == version && known.Expiry.After(time.Now()) {
+		return known.Data, true, nil
+	}
 	var r row
-	err := s.db.Read.NewSelect().Model(&r).
+	err = s.db.Read.NewSelect().Model(&r).
 		Where("token = ?", token).Where("expiry > ?", time.Now().UTC()).
 		Scan(ctx)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -87,9 +105,9 @@ func (s *Store) FindCtx(ctx context.Context, token string) ([]byte, bool, error)
 	}
 	s.mu.Lock()
 	if s.seen == nil || len(s.seen) > 10000 {
-		s.seen = map[string]row{} // a bound, for sessions found and never committed
+		s.seen = map[string]seenRow{} // a bound on the memory it takes
 	}
-	s.seen[token] = r
+	s.seen[token] = seenRow{row: r, version: version}
 	s.mu.Unlock()
 	return r.Data, true, nil
 }
@@ -98,11 +116,13 @@ func (s *Store) FindCtx(ctx context.Context, token string) ([]byte, bool, error)
 func (s *Store) CommitCtx(ctx context.Context, token string, b []byte, expiry time.Time) error {
 	s.mu.Lock()
 	prev, found := s.seen[token]
-	delete(s.seen, token)
 	s.mu.Unlock()
 	if found && bytes.Equal(prev.Data, b) && expiry.Sub(prev.Expiry) < expirySlack {
 		return nil
 	}
+	s.mu.Lock()
+	delete(s.seen, token)
+	s.mu.Unlock()
 	_, err := s.db.Write.NewInsert().Model(&row{Token: token, Data: b, Expiry: expiry.UTC()}).
 		On("CONFLICT (token) DO UPDATE").
 		Set("data = EXCLUDED.data").

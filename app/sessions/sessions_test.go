@@ -2,6 +2,7 @@ package sessions_test
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"testing"
@@ -120,5 +121,29 @@ func TestIdleCommitsAreSkipped(t *testing.T) {
 	}
 	if !expiry().Equal(start.Add(5 * time.Minute)) {
 		t.Errorf("got expiry %v, want it moved forward", expiry())
+	}
+}
+
+func TestCodec(t *testing.T) {
+	m := sessions.NewManager(testdb.Open(t), true, nil)
+	deadline := time.Date(2026, 12, 9, 12, 0, 0, 0, time.UTC)
+	in := map[string]any{"_auth_user_id": int64(42), "_auth_user_hash": "abc", "flag": true, "n": 7}
+	b, err := m.Codec.Encode(deadline, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gotDeadline, got, err := m.Codec.Decode(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]any{"_auth_user_id": int64(42), "_auth_user_hash": "abc", "flag": true, "n": int64(7)}
+	if !gotDeadline.Equal(deadline) || fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("got %v %v, want %v %v", gotDeadline, got, deadline, want)
+	}
+	if _, err := m.Codec.Encode(deadline, map[string]any{"x": 1.5}); err == nil {
+		t.Error("got a float encoded, want it refused")
+	}
+	if _, _, err := m.Codec.Decode([]byte("not json")); err == nil {
+		t.Error("got garbage decoded")
 	}
 }

@@ -516,3 +516,44 @@ func mustID(t *testing.T, s string) int64 {
 	}
 	return id
 }
+
+func TestSaveButtons(t *testing.T) {
+	s := newAdminSite(t)
+	b := s.staff(t, "root", "*")
+	ctx := context.Background()
+	member := &models.User{Username: "newcomer", Password: "!x", IsActive: true}
+	if err := models.CreateUser(ctx, s.db.Write, member); err != nil {
+		t.Fatal(err)
+	}
+	add := url.Values{"user": {fmt.Sprint(member.ID)}, "favorite_city": {"Lisbon"}, "_save": {"1"}}
+	b.post("/admin/profiles/profile/add/", add).redirect(t, "/admin/profiles/profile/")
+	p, err := models.FindProfileOf(ctx, s.db.Read, member.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	change := fmt.Sprintf("/admin/profiles/profile/%d/change/", p.ID)
+	b.get("/admin/profiles/profile/").want(t, 200, `The profile “<a href="`+change+`">newcomer</a>” was added successfully.`)
+	b.post("/admin/profiles/profile/add/", add).want(t, 200, "Profile with this User already exists.")
+
+	for _, tt := range []struct {
+		button, location, message string
+	}{
+		{"_save", "/admin/profiles/profile/", "” was changed successfully."},
+		{"_continue", change, "” was changed successfully. You may edit it again below."},
+		{"_addanother", "/admin/profiles/profile/add/", "” was changed successfully. You may add another profile below."},
+	} {
+		t.Run(tt.button, func(t *testing.T) {
+			b.post(change, url.Values{"user": {fmt.Sprint(member.ID)}, "favorite_city": {"Porto"}, tt.button: {"1"}}).redirect(t, tt.location)
+			b.get(tt.location).want(t, 200, tt.message)
+		})
+	}
+	b.get(fmt.Sprintf("/admin/profiles/profile/%d/history/", p.ID)).want(t, 200, "Added.", "Changed Favorite city.",
+		"<del>Lisbon</del> → <ins>Porto</ins>", "No fields changed.")
+	b.get("/admin/profiles/profile/?favorite_city__exact=Porto").want(t, 200, "1 result (", ">newcomer</a>")
+
+	b.post("/admin/auth/group/add/", url.Values{"name": {"Editors"}, "_continue": {"1"}})
+	b.get("/admin/auth/group/").want(t, 200, ">Editors</a>", "1 group")
+	b.post("/admin/auth/group/add/", url.Values{"name": {"editors "}}).redirect(t, "/admin/auth/group/")
+	b.post("/admin/auth/group/add/", url.Values{"name": {"Editors"}}).want(t, 200, "Group with this Name already exists.")
+	b.get("/admin/auth/group/?q=EDIT").want(t, 200, "2 results (")
+}
