@@ -15,10 +15,22 @@ import (
 type memo struct {
 	db *database.DB
 
-	mu      sync.Mutex
+	mu       sync.Mutex
+	version  database.DataVersion
+	values   map[string]any
+	inflight map[flightKey]*flight // computations under way, so that a crowd of requests after a commit computes once
+	onReset  func()                // called, under the lock, when the memo starts afresh
+}
+
+type flightKey struct {
 	version database.DataVersion
-	values  map[string]any
-	onReset func() // called, under the lock, when the memo starts afresh
+	key     string
+}
+
+type flight struct {
+	done  chan struct{}
+	value any
+	err   error
 }
 
 // forget drops one key.
@@ -78,12 +90,14 @@ type cachedBody struct {
 }
 
 // get returns the value for key, computing it with load when the version
-// has moved or the key is new.
+// has moved or the key is new. Concurrent requests for the same key and
+// version wait for one computation instead of each doing it.
 func (m *memo) get(ctx context.Context, key string, load func() (any, error)) (any, error) {
 	version, err := m.db.DataVersion(ctx)
 	if err != nil {
 		return nil, err
 	}
+	fk := flightKey{version, key}
 	m.mu.Lock()
 	if version != m.version || len(m.values) >= maxMemo {
 		m.version, m.values = version, map[string]any{}
@@ -91,21 +105,36 @@ func (m *memo) get(ctx context.Context, key string, load func() (any, error)) (a
 			m.onReset()
 		}
 	}
-	v, ok := m.values[key]
-	m.mu.Unlock()
-	if ok {
+	if v, ok := m.values[key]; ok {
+		m.mu.Unlock()
 		return v, nil
 	}
-	v, err = load()
-	if err != nil {
-		return nil, err
+	if f, ok := m.inflight[fk]; ok {
+		m.mu.Unlock()
+		select {
+		case <-f.done:
+			return f.value, f.err
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
 	}
+	f := &flight{done: make(chan struct{})}
+	if m.inflight == nil {
+		m.inflight = map[flightKey]*flight{}
+	}
+	m.inflight[fk] = f
+	m.mu.Unlock()
+
+	f.value, f.err = load()
+
 	m.mu.Lock()
-	if version == m.version {
-		m.values[key] = v
+	delete(m.inflight, fk)
+	if f.err == nil && version == m.version {
+		m.values[key] = f.value
 	}
 	m.mu.Unlock()
-	return v, nil
+	close(f.done)
+	return f.value, f.err
 }
 
 // reset empties the byte count along with the memo it lives in.

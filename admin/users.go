@@ -158,18 +158,7 @@ const passwordRules = "Your password can’t be too similar to your other person
 // then become the user's hash); on both, that no one grants what they lack.
 func guardUser(ctx context.Context, s *Site, by editor, u *models.User, input url.Values, errs models.FieldErrors) error {
 	if u.ID == 0 {
-		p1, p2 := input.Get("password1"), input.Get("password2")
-		switch {
-		case p1 == "" || p2 == "":
-			if p1 == "" {
-				errs.Add("password1", msgRequired)
-			}
-			if p2 == "" {
-				errs.Add("password2", msgRequired)
-			}
-		case p1 != p2:
-			errs.Add("password2", msgPasswordMismatch)
-		default:
+		if p2, ok := passwordPair(input, errs); ok {
 			if msgs := auth.ValidatePassword(p2, auth.UserAttributes{Username: u.Username}); len(msgs) > 0 {
 				errs["password2"] = msgs
 				return nil
@@ -206,6 +195,22 @@ func guardUser(ctx context.Context, s *Site, by editor, u *models.User, input ur
 		}
 	}
 	return nil
+}
+
+// passwordPair reads a form's password1 and password2, Django's pair for a
+// new password, and returns the password when both are there and equal.
+func passwordPair(form url.Values, errs models.FieldErrors) (string, bool) {
+	p1, p2 := form.Get("password1"), form.Get("password2")
+	if p1 == "" {
+		errs.Add("password1", msgRequired)
+	}
+	if p2 == "" {
+		errs.Add("password2", msgRequired)
+	}
+	if p1 != "" && p2 != "" && p1 != p2 {
+		errs.Add("password2", msgPasswordMismatch)
+	}
+	return p2, len(errs) == 0
 }
 
 // checkGrant refuses permissions (by id) the editor does not hold.
@@ -254,18 +259,7 @@ func userPassword(s *Site, m *ModelAdmin[models.User], w http.ResponseWriter, r 
 	}
 	errs := models.FieldErrors{}
 	if r.Method == http.MethodPost {
-		p1, p2 := r.PostForm.Get("password1"), r.PostForm.Get("password2")
-		switch {
-		case p1 == "" || p2 == "":
-			if p1 == "" {
-				errs.Add("password1", msgRequired)
-			}
-			if p2 == "" {
-				errs.Add("password2", msgRequired)
-			}
-		case p1 != p2:
-			errs.Add("password2", msgPasswordMismatch)
-		default:
+		if p2, ok := passwordPair(r.PostForm, errs); ok {
 			err := s.db.Write.RunInTx(r.Context(), nil, func(ctx context.Context, tx bun.Tx) error {
 				if err := s.accounts.SetPassword(ctx, tx, u, p2); err != nil {
 					return err
