@@ -77,12 +77,12 @@ func (m *ModelAdmin[T]) addForm(s *Site, w http.ResponseWriter, r *http.Request)
 	obj := m.New()
 	state := formState{}
 	if r.Method == http.MethodPost {
-		changes, st, err := m.save(r.Context(), s, r, obj, fields, nil)
+		st, err := m.save(r.Context(), s, r, obj, fields, nil)
 		if err != nil {
 			return err
 		}
 		if st == nil {
-			return m.saved(s, w, r, obj, true, changes)
+			return m.saved(s, w, r, obj, true)
 		}
 		state = *st
 	}
@@ -110,12 +110,12 @@ func (m *ModelAdmin[T]) changeForm(s *Site, w http.ResponseWriter, r *http.Reque
 		if err != nil {
 			return err
 		}
-		changes, st, err := m.save(r.Context(), s, r, obj, m.Fields, old)
+		st, err := m.save(r.Context(), s, r, obj, m.Fields, old)
 		if err != nil {
 			return err
 		}
 		if st == nil {
-			return m.saved(s, w, r, obj, false, changes)
+			return m.saved(s, w, r, obj, false)
 		}
 		state = *st
 	}
@@ -125,7 +125,7 @@ func (m *ModelAdmin[T]) changeForm(s *Site, w http.ResponseWriter, r *http.Reque
 // save applies the submitted form to obj and stores it, with its log entry,
 // in one transaction. old is the object's state before (nil when adding).
 // A non-nil formState means the form has errors and nothing was stored.
-func (m *ModelAdmin[T]) save(ctx context.Context, s *Site, r *http.Request, obj *T, fields []Field[T], old map[string]string) ([]models.FieldChange, *formState, error) {
+func (m *ModelAdmin[T]) save(ctx context.Context, s *Site, r *http.Request, obj *T, fields []Field[T], old map[string]string) (*formState, error) {
 	input := r.PostForm
 	up := editorOf(r)
 	errs := models.FieldErrors{}
@@ -136,7 +136,7 @@ func (m *ModelAdmin[T]) save(ctx context.Context, s *Site, r *http.Request, obj 
 		}
 		if f.Save != nil {
 			if err := m.checkChoices(ctx, s.db.Read, f, input[f.Name], errs); err != nil {
-				return nil, nil, err
+				return nil, err
 			}
 			continue
 		}
@@ -148,14 +148,13 @@ func (m *ModelAdmin[T]) save(ctx context.Context, s *Site, r *http.Request, obj 
 	}
 	if m.Guard != nil && len(errs) == 0 {
 		if err := m.Guard(ctx, s, up, obj, input, errs); err != nil {
-			return nil, nil, err
+			return nil, err
 		}
 	}
 	if len(errs) > 0 {
-		return nil, &formState{values: input, errors: errs}, nil
+		return &formState{values: input, errors: errs}, nil
 	}
 
-	var changes []models.FieldChange
 	err := s.db.Write.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 		store := m.Update
 		if old == nil {
@@ -188,16 +187,16 @@ func (m *ModelAdmin[T]) save(ctx context.Context, s *Site, r *http.Request, obj 
 			if err != nil {
 				return err
 			}
-			changes = diff(fields, old, now)
+			changes := diff(fields, old, now)
 			entry.ActionFlag, entry.ChangeMessage, entry.Changes = models.ActionChange, changeMessage(changes), changes
 		}
 		return models.AddLogEntry(ctx, tx, entry)
 	})
 	var invalid *models.ValidationError
 	if errors.As(err, &invalid) {
-		return nil, &formState{values: input, errors: invalid.Fields}, nil
+		return &formState{values: input, errors: invalid.Fields}, nil
 	}
-	return changes, nil, err
+	return nil, err
 }
 
 // checkChoices refuses values of a multi-select that are not among its choices.
@@ -291,7 +290,7 @@ func textList(items []string) string {
 }
 
 // saved answers a successful save as Django does, by the button pressed.
-func (m *ModelAdmin[T]) saved(s *Site, w http.ResponseWriter, r *http.Request, obj *T, added bool, _ []models.FieldChange) error {
+func (m *ModelAdmin[T]) saved(s *Site, w http.ResponseWriter, r *http.Request, obj *T, added bool) error {
 	id := m.ID(obj)
 	repr := m.String(obj)
 	if isPopup(r) && added {

@@ -25,23 +25,17 @@ func (s *Site) lettings(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	links := pageLinks{Path: "/lettings/", Query: query}
-	page, ok := paging.Resolve(r.URL.Query().Get("page"), total, pageSize)
+	links, ok := resolvePage(w, r, "/lettings/", query, total)
 	if !ok {
-		http.Redirect(w, r, links.URL(page.Number), http.StatusFound)
 		return nil
 	}
-	links.Page = page
+	page := links.Page
 	lettings, err := models.ListLettings(r.Context(), s.db.Read, query, page.Size, page.Offset())
 	if err != nil {
 		return err
 	}
-	title := "Lettings"
-	if page.Number > 1 {
-		title += " (page " + strconv.Itoa(page.Number) + ")"
-	}
 	return s.render(w, r, "lettings", view{
-		Title:       title,
+		Title:       links.title("Lettings"),
 		Description: "Every holiday home Orange County Lettings lets, with a search by title, city or state.",
 		Section:     "lettings",
 		Content: struct {
@@ -79,6 +73,28 @@ func parseID(raw string) (int64, bool) {
 	}
 	id, err := strconv.ParseInt(raw, 10, 64)
 	return id, err == nil && id > 0
+}
+
+// resolvePage reads the page a list was asked for. A page that does not
+// exist is answered with a redirect to the nearest one that does, and ok
+// is false.
+func resolvePage(w http.ResponseWriter, r *http.Request, path, query string, total int) (pageLinks, bool) {
+	links := pageLinks{Path: path, Query: query}
+	page, ok := paging.Resolve(r.URL.Query().Get("page"), total, pageSize)
+	if !ok {
+		http.Redirect(w, r, links.URL(page.Number), http.StatusFound)
+		return links, false
+	}
+	links.Page = page
+	return links, true
+}
+
+// title is a list's page title, with the page number past the first.
+func (l pageLinks) title(base string) string {
+	if l.Page.Number > 1 {
+		return base + " (page " + strconv.Itoa(l.Page.Number) + ")"
+	}
+	return base
 }
 
 // pageLinks builds the links of a paginated list, keeping its search.

@@ -3,7 +3,6 @@ package public
 import (
 	"net/http"
 	"net/url"
-	"strconv"
 
 	"github.com/go-chi/chi/v5"
 
@@ -17,23 +16,17 @@ func (s *Site) profiles(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	links := pageLinks{Path: "/profiles/"}
-	page, ok := paging.Resolve(r.URL.Query().Get("page"), total, pageSize)
+	links, ok := resolvePage(w, r, "/profiles/", "", total)
 	if !ok {
-		http.Redirect(w, r, links.URL(page.Number), http.StatusFound)
 		return nil
 	}
-	links.Page = page
+	page := links.Page
 	profiles, err := models.ListProfiles(r.Context(), s.db.Read, page.Size, page.Offset())
 	if err != nil {
 		return err
 	}
-	title := "Profiles"
-	if page.Number > 1 {
-		title += " (page " + strconv.Itoa(page.Number) + ")"
-	}
 	return s.render(w, r, "profiles", view{
-		Title:       title,
+		Title:       links.title("Profiles"),
 		Description: "The members of Orange County Lettings.",
 		Section:     "profiles",
 		Content: struct {
