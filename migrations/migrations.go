@@ -7,6 +7,7 @@ import (
 	"embed"
 	"fmt"
 	"io/fs"
+	"slices"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -42,7 +43,8 @@ func dialectFor(kind string) (dialect, error) {
 
 // Migrator applies, rolls back and reports the embedded migrations.
 type Migrator struct {
-	m *migrate.Migrator
+	m  *migrate.Migrator
+	ms *migrate.Migrations
 }
 
 // Migration is one migration's name and state.
@@ -68,7 +70,7 @@ func NewMigrator(db *bun.DB, kind string) (*Migrator, error) {
 	if err := ms.Discover(sqlFiles); err != nil {
 		return nil, err
 	}
-	return &Migrator{m: migrate.NewMigrator(db, ms,
+	return &Migrator{ms: ms, m: migrate.NewMigrator(db, ms,
 		migrate.WithTableName("schema_migrations"),
 		migrate.WithLocksTableName("schema_migration_locks"),
 		// Record a migration only once it has committed, so a failed one is
@@ -168,3 +170,19 @@ func (mg *Migrator) all(ctx context.Context) (migrate.MigrationSlice, error) {
 }
 
 func name(m migrate.Migration) string { return m.Name + "_" + m.Comment }
+
+// UpToDate reports whether every migration has been applied, reading
+// through read only: a readiness probe asks it every few seconds and must
+// not write (not even the CREATE TABLE IF NOT EXISTS the other methods do).
+func (mg *Migrator) UpToDate(ctx context.Context, read bun.IDB) (bool, error) {
+	var applied []string
+	if err := read.NewSelect().TableExpr("schema_migrations").Column("name").Scan(ctx, &applied); err != nil {
+		return false, err
+	}
+	for _, m := range mg.ms.Sorted() {
+		if !slices.Contains(applied, m.Name) {
+			return false, nil
+		}
+	}
+	return true, nil
+}

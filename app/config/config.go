@@ -18,6 +18,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -48,6 +49,7 @@ type Config struct {
 	SecureSSLRedirect      bool
 	HSTSSeconds            int
 	MaxBodyBytes           int64
+	ShutdownTimeout        time.Duration
 	Notices                []string
 
 	// sources records, per option name, the variable the value was read from
@@ -251,6 +253,17 @@ func options() []option {
 				return err
 			},
 			show: func(c *Config) string { return strconv.FormatInt(c.MaxBodyBytes, 10) },
+		},
+		{
+			name: "SHUTDOWN_TIMEOUT",
+			vars: []string{"SHUTDOWN_TIMEOUT"},
+			// Under the 30 seconds Render waits after SIGTERM before killing.
+			def: constant("25s"),
+			parse: func(c *Config, raw string) (err error) {
+				c.ShutdownTimeout, err = parseTimeout(raw)
+				return err
+			},
+			show: func(c *Config) string { return c.ShutdownTimeout.String() },
 		},
 		{
 			name:    "DJANGO_MIDDLEWARE",
@@ -494,6 +507,23 @@ func redactURL(raw string) string {
 		return raw // re-encoding could change how a plain path reads
 	}
 	return u.Redacted()
+}
+
+// parseTimeout reads a duration ("25s", "1m") or a number of seconds ("25"),
+// from one second to ten minutes.
+func parseTimeout(raw string) (time.Duration, error) {
+	d, err := time.ParseDuration(raw)
+	if err != nil {
+		n, nerr := strconv.Atoi(raw)
+		if nerr != nil {
+			return 0, fmt.Errorf("%q is not a duration; use seconds (25) or a Go duration (25s, 1m)", raw)
+		}
+		d = time.Duration(n) * time.Second
+	}
+	if d < time.Second || d > 10*time.Minute {
+		return 0, fmt.Errorf("%q is outside 1s to 10m", raw)
+	}
+	return d, nil
 }
 
 // parseBounded reads a whole number between lo and hi inclusive.

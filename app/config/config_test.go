@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"oclettings/app/config"
 )
@@ -889,6 +890,7 @@ func TestDump(t *testing.T) {
 				{"SECURE_SSL_REDIRECT", "false", "default"},
 				{"SECURE_HSTS_SECONDS", "31536000", "default"},
 				{"MAX_BODY_BYTES", "2621440", "default"},
+				{"SHUTDOWN_TIMEOUT", "25s", "default"},
 			},
 		},
 		{
@@ -908,6 +910,7 @@ func TestDump(t *testing.T) {
 				"SECURE_SSL_REDIRECT":       "1",
 				"SECURE_HSTS_SECONDS":       "3600",
 				"MAX_BODY_BYTES":            "1048576",
+				"SHUTDOWN_TIMEOUT":          "10",
 			},
 			want: []config.Setting{
 				{"DEBUG", "false", "DJANGO_DEBUG"},
@@ -924,6 +927,7 @@ func TestDump(t *testing.T) {
 				{"SECURE_SSL_REDIRECT", "true", "SECURE_SSL_REDIRECT"},
 				{"SECURE_HSTS_SECONDS", "3600", "SECURE_HSTS_SECONDS"},
 				{"MAX_BODY_BYTES", "1048576", "MAX_BODY_BYTES"},
+				{"SHUTDOWN_TIMEOUT", "10s", "SHUTDOWN_TIMEOUT"},
 			},
 		},
 		{
@@ -944,6 +948,7 @@ func TestDump(t *testing.T) {
 				{"SECURE_SSL_REDIRECT", "false", "default"},
 				{"SECURE_HSTS_SECONDS", "31536000", "default"},
 				{"MAX_BODY_BYTES", "2621440", "default"},
+				{"SHUTDOWN_TIMEOUT", "25s", "default"},
 			},
 		},
 	}
@@ -1059,6 +1064,10 @@ func TestSecurityOptions(t *testing.T) {
 		{"negative hsts", prod(map[string]string{"SECURE_HSTS_SECONDS": "-1"}), nil, "SECURE_HSTS_SECONDS"},
 		{"tiny body limit", prod(map[string]string{"MAX_BODY_BYTES": "10"}), nil, "MAX_BODY_BYTES"},
 		{"body limit with unit", prod(map[string]string{"MAX_BODY_BYTES": "2MB"}), nil, "MAX_BODY_BYTES"},
+		{"shutdown in seconds", prod(map[string]string{"SHUTDOWN_TIMEOUT": "5"}), func(c *config.Config) bool { return c.ShutdownTimeout == 5*time.Second }, ""},
+		{"shutdown as a duration", prod(map[string]string{"SHUTDOWN_TIMEOUT": "1m"}), func(c *config.Config) bool { return c.ShutdownTimeout == time.Minute }, ""},
+		{"shutdown too long", prod(map[string]string{"SHUTDOWN_TIMEOUT": "1h"}), nil, "SHUTDOWN_TIMEOUT"},
+		{"shutdown nonsense", prod(map[string]string{"SHUTDOWN_TIMEOUT": "soon"}), nil, "SHUTDOWN_TIMEOUT"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

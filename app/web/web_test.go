@@ -404,3 +404,30 @@ func TestCSRFMiddleware(t *testing.T) {
 		t.Error("got a token accepted without its session")
 	}
 }
+
+func TestRoutePattern(t *testing.T) {
+	var got string
+	capture := func(w http.ResponseWriter, r *http.Request) { got = RoutePattern(r) }
+	r := chi.NewRouter()
+	r.Get("/lettings/{id}/", capture)
+	r.Get("/static/*", capture)
+	r.Route("/admin", func(r chi.Router) {
+		r.Route("/lettings/letting", func(r chi.Router) {
+			r.Get("/{id}/change/", capture)
+		})
+	})
+	for path, want := range map[string]string{
+		"/lettings/3/":                      "/lettings/{id}/",
+		"/static/css/site.css":              "/static/*",
+		"/admin/lettings/letting/3/change/": "/admin/lettings/letting/{id}/change/",
+	} {
+		got = ""
+		serve(r, "GET", path, nil)
+		if got != want {
+			t.Errorf("%s: got %q, want %q", path, got, want)
+		}
+	}
+	if RoutePattern(httptest.NewRequest("GET", "/", nil)) != "" {
+		t.Error("got a pattern outside the router")
+	}
+}

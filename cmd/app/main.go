@@ -4,6 +4,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"os/signal"
 	"syscall"
@@ -17,14 +18,23 @@ var (
 )
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	code := run(ctx, os.Args[1:], &env{
+	// The first SIGTERM or SIGINT asks for a graceful stop; a second one
+	// (an impatient operator, a platform giving up) exits at once.
+	ctx, cancel := context.WithCancel(context.Background())
+	signals := make(chan os.Signal, 2)
+	signal.Notify(signals, os.Interrupt, syscall.SIGTERM)
+	go func() {
+		<-signals
+		cancel()
+		<-signals
+		fmt.Fprintln(os.Stderr, "app: second signal, exiting at once")
+		os.Exit(exitFailure)
+	}()
+	os.Exit(run(ctx, os.Args[1:], &env{
 		stdin:  os.Stdin,
 		stdout: os.Stdout,
 		stderr: os.Stderr,
 		getenv: os.LookupEnv,
 		build:  buildInfo(version, commit, date),
-	})
-	stop()
-	os.Exit(code)
+	}))
 }

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"context"
+	"errors"
 	"log/slog"
 	"net/http"
 
@@ -12,6 +14,7 @@ import (
 	"oclettings/app/config"
 	"oclettings/app/database"
 	"oclettings/app/web"
+	"oclettings/migrations"
 	"oclettings/public"
 	"oclettings/static"
 )
@@ -26,8 +29,9 @@ type site struct {
 	Accounts   *accounts.Service // accounts.New(DB), or one with a test clock and hasher
 }
 
-// healthPaths answer whatever Host a platform's checker sends.
-var healthPaths = []string{"/healthz"}
+// healthPaths answer whatever Host a platform's checker sends, over plain
+// HTTP too, and are logged at debug level only.
+var healthPaths = []string{"/healthz", "/readyz"}
 
 // router wires the front ends and the site-wide routes together.
 func router(s site) (http.Handler, error) {
@@ -63,9 +67,26 @@ func router(s site) (http.Handler, error) {
 		Pages:        pages,
 	}
 
+	migrator, err := migrations.NewMigrator(s.DB.Write, s.DB.Kind)
+	if err != nil {
+		return nil, err
+	}
+	ready := func(ctx context.Context) error {
+		if err := s.DB.Read.PingContext(ctx); err != nil {
+			return err
+		}
+		upToDate, err := migrator.UpToDate(ctx, s.DB.Read)
+		if err == nil && !upToDate {
+			err = errors.New("the database schema is not up to date")
+		}
+		return err
+	}
+	requests := &web.RequestLog{Logger: s.Logger, TrustProxy: s.Config.TrustProxyHeaders, Quiet: healthPaths}
+
 	r := chi.NewRouter()
-	r.Use(pages.Recover, web.SecurityHeaders, perimeter.Middleware, middleware.GetHead)
+	r.Use(requests.Middleware, pages.Recover, web.SecurityHeaders, perimeter.Middleware, middleware.GetHead)
 	r.Method(http.MethodGet, "/healthz", web.Healthz(s.Build))
+	r.Method(http.MethodGet, "/readyz", web.Readyz(ready, s.Logger))
 	r.Method(http.MethodGet, "/static/*", pages.Handle(assets.Serve))
 	pub.Routes(r)
 	adm.Routes(r)

@@ -44,6 +44,7 @@ func commands() map[string]command {
 		"createsuperuser": createSuperuserCommand(),
 		"changepassword":  changePasswordCommand(),
 		"check":           checkCommand(),
+		"backup":          backupCommand(),
 		"version":         versionCommand(),
 	}
 }

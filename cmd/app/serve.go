@@ -17,10 +17,6 @@ import (
 	"oclettings/public"
 )
 
-// shutdownGrace is how long in-flight requests get to finish on SIGTERM;
-// under the 30 seconds Render waits before killing the process.
-const shutdownGrace = 25 * time.Second
-
 // sessionSweepInterval is how often expired sessions are deleted.
 const sessionSweepInterval = 10 * time.Minute
 
@@ -55,13 +51,13 @@ func serveCommand() command {
 			}
 			logger.Info("serving", "address", ln.Addr().String(), "version", e.build.Version,
 				"commit", e.build.Commit, "database", db.Kind)
-			return serve(ctx, ln, h, logger)
+			return serve(ctx, ln, h, logger, cfg.ShutdownTimeout)
 		},
 	}
 }
 
 // serve answers on ln until ctx ends, then lets in-flight requests finish.
-func serve(ctx context.Context, ln net.Listener, h http.Handler, logger *slog.Logger) error {
+func serve(ctx context.Context, ln net.Listener, h http.Handler, logger *slog.Logger, grace time.Duration) error {
 	srv := &http.Server{
 		Handler:           h,
 		ReadHeaderTimeout: 10 * time.Second,
@@ -78,8 +74,8 @@ func serve(ctx context.Context, ln net.Listener, h http.Handler, logger *slog.Lo
 		return err
 	case <-ctx.Done():
 	}
-	logger.Info("shutting down", "grace", shutdownGrace.String())
-	shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), shutdownGrace)
+	logger.Info("shutting down", "grace", grace.String())
+	shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), grace)
 	defer cancel()
 	if err := srv.Shutdown(shutdownCtx); err != nil {
 		return err
