@@ -10,6 +10,7 @@ import (
 
 	"oclettings/app/accounts"
 	"oclettings/app/models"
+	"oclettings/app/monitoring"
 )
 
 // Session keys, Django's names.
@@ -61,6 +62,7 @@ func (s *Site) authenticate(next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 			return
 		}
+		monitoring.SetUser(ctx, u.ID, u.Username)
 		// A copy: handlers may change the user they are given.
 		user := *u
 		ctx = context.WithValue(ctx, userKey, &user)

@@ -108,7 +108,10 @@ func (p *ErrorPages) Recover(next http.Handler) http.Handler {
 			if v == http.ErrAbortHandler {
 				panic(v) // the server's own signal to drop the connection
 			}
-			p.Respond(w, r, fmt.Errorf("panic: %v", v))
+			// Logged from here, still on the panicking goroutine's stack, so
+			// that an error reporter reading the stack sees where it broke.
+			p.logger.ErrorContext(r.Context(), "panic", "panic", fmt.Sprint(v), "method", r.Method, "path", r.URL.Path)
+			p.Page(w, r, http.StatusInternalServerError)
 		}()
 		next.ServeHTTP(w, r)
 	})

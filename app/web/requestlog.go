@@ -73,8 +73,11 @@ func (l *RequestLog) Middleware(next http.Handler) http.Handler {
 // RoutePattern is the route that answered, as declared ("/lettings/{id}/"):
 // the patterns of the nested routers joined, keeping the trailing slash
 // chi's own RoutePattern drops.
-func RoutePattern(r *http.Request) string {
-	rc := chi.RouteContext(r.Context())
+func RoutePattern(r *http.Request) string { return RoutePatternContext(r.Context()) }
+
+// RoutePatternContext is RoutePattern for a request's context.
+func RoutePatternContext(ctx context.Context) string {
+	rc := chi.RouteContext(ctx)
 	if rc == nil {
 		return ""
 	}

@@ -7,15 +7,22 @@ import (
 	"fmt"
 	"strings"
 	"text/tabwriter"
+	"time"
 
 	"oclettings/app/config"
 	"oclettings/app/database"
+	"oclettings/app/monitoring"
 )
 
 func checkCommand() command {
+	var sentry bool
 	return command{
 		summary: "Check the configuration and the database: print the configuration (secrets hidden),\n" +
 			"connect to the database and report pending migrations. Exits non-zero when anything is wrong.",
+		usage: " [--sentry]",
+		flags: func(fs *flag.FlagSet) {
+			fs.BoolVar(&sentry, "sentry", false, "also send a test event to Sentry and say whether it was accepted")
+		},
 		run: func(ctx context.Context, e *env, _ *flag.FlagSet, args []string) error {
 			if len(args) > 0 {
 				return usagef("unexpected arguments %q", args)
@@ -41,6 +48,12 @@ func checkCommand() command {
 				return errors.New("the database schema is not up to date; run `app migrate`")
 			}
 			fmt.Fprintln(e.stdout, "Migrations: up to date")
+			if sentry {
+				if err := monitoring.SendTestEvent(cfg, e.build, 10*time.Second); err != nil {
+					return err
+				}
+				fmt.Fprintln(e.stdout, "Sentry: the test event was accepted")
+			}
 			fmt.Fprintln(e.stdout, "\nEverything is in order.")
 			return nil
 		},

@@ -8,9 +8,11 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -284,7 +286,7 @@ func TestChangePassword(t *testing.T) {
 
 func prodVars(t *testing.T) map[string]string {
 	return with(siteEnv(t), "SECRET_KEY", "s3cr3t-key-that-is-long-enough-0123456789", "ALLOWED_HOSTS", "example.com",
-		"SENTRY_DSN", "https://public@o1.ingest.sentry.io/42")
+		"SENTRY_DSN", "http://public@127.0.0.1:9/42") // loopback: a test never reaches a real Sentry
 }
 
 func TestCheck(t *testing.T) {
@@ -377,4 +379,18 @@ func TestServeReportsABusyPort(t *testing.T) {
 	defer ln.Close()
 	port := strconv.Itoa(ln.Addr().(*net.TCPAddr).Port)
 	app(t, with(prodVars(t), "PORT", port), "", "serve").want(t, exitFailure, "address already in use")
+}
+
+func TestCheckSentry(t *testing.T) {
+	var received atomic.Int64
+	sentrySrv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { received.Add(1) }))
+	defer sentrySrv.Close()
+	vars := with(prodVars(t), "SENTRY_DSN", "http://publickey@"+strings.TrimPrefix(sentrySrv.URL, "http://")+"/42")
+	app(t, vars, "", "migrate").want(t, exitOK)
+	r := app(t, vars, "", "check", "--sentry")
+	r.want(t, exitOK, "Sentry: the test event was accepted")
+	if received.Load() == 0 {
+		t.Error("got nothing sent to Sentry")
+	}
+	app(t, with(vars, "SENTRY_DSN", ""), "", "check", "--sentry").want(t, exitFailure, "SENTRY_DSN is not set")
 }

@@ -13,6 +13,7 @@ import (
 	"oclettings/app/accounts"
 	"oclettings/app/config"
 	"oclettings/app/database"
+	"oclettings/app/monitoring"
 	"oclettings/app/web"
 	"oclettings/migrations"
 	"oclettings/public"
@@ -84,7 +85,9 @@ func router(s site) (http.Handler, error) {
 	requests := &web.RequestLog{Logger: s.Logger, TrustProxy: s.Config.TrustProxyHeaders, Quiet: healthPaths}
 
 	r := chi.NewRouter()
-	r.Use(requests.Middleware, pages.Recover, web.SecurityHeaders, perimeter.Middleware, middleware.GetHead)
+	// Monitoring first: the request log's line then lands on the request's
+	// own Sentry hub, not on the one every request shares.
+	r.Use(monitoring.Middleware, requests.Middleware, pages.Recover, web.SecurityHeaders, perimeter.Middleware, middleware.GetHead)
 	r.Method(http.MethodGet, "/healthz", web.Healthz(s.Build))
 	r.Method(http.MethodGet, "/readyz", web.Readyz(ready, s.Logger))
 	r.Method(http.MethodGet, "/static/*", pages.Handle(assets.Serve))

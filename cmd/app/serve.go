@@ -13,9 +13,13 @@ import (
 	"oclettings/app/accounts"
 	"oclettings/app/config"
 	"oclettings/app/database"
+	"oclettings/app/monitoring"
 	"oclettings/app/sessions"
 	"oclettings/public"
 )
+
+// sentryFlushTimeout bounds the wait for queued Sentry events at shutdown.
+const sentryFlushTimeout = 3 * time.Second
 
 // sessionSweepInterval is how often expired sessions are deleted.
 const sessionSweepInterval = 10 * time.Minute
@@ -31,11 +35,19 @@ func serveCommand() command {
 			if err != nil {
 				return err
 			}
+			if err := monitoring.Init(cfg, e.build, nil); err != nil {
+				return err
+			}
+			// Errors go to Sentry as events, everything else as breadcrumbs.
+			logger = slog.New(slog.NewMultiHandler(logger.Handler(), &monitoring.LogHandler{}))
 			db, m, err := openDatabase(ctx, cfg, database.Options{})
 			if err != nil {
 				return err
 			}
 			defer db.Close()
+			defer monitoring.Flush(sentryFlushTimeout) // before the database closes
+			db.Read = db.Read.WithQueryHook(monitoring.QueryHook{})
+			db.Write = db.Write.WithQueryHook(monitoring.QueryHook{})
 			if err := m.Up(ctx, func(name string) { logger.Info("migration applied", "migration", name) }); err != nil {
 				return err
 			}
