@@ -4,9 +4,35 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 )
+
+// dockerBuildArgs reads the go build command of the Dockerfile and returns
+// its arguments (without -o and the package), with the build arguments
+// given in vars put in.
+func dockerBuildArgs(t *testing.T, vars map[string]string) []string {
+	t.Helper()
+	raw, err := os.ReadFile(filepath.Join("..", "..", "Dockerfile"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := regexp.MustCompile(`CGO_ENABLED=0 go (build -trimpath -ldflags "([^"]*)") -o /out/app \./cmd/app`).FindSubmatch(raw)
+	if m == nil {
+		t.Fatal("no `CGO_ENABLED=0 go build -trimpath -ldflags \"…\" -o /out/app ./cmd/app` in the Dockerfile")
+	}
+	ldflags := string(m[2])
+	for k, v := range vars {
+		ldflags = strings.ReplaceAll(ldflags, "${"+k+"}", v)
+	}
+	for _, want := range []string{"-s", "-w", "-X main.version=", "-X main.commit=", "-X main.date="} {
+		if !strings.Contains(ldflags, want) {
+			t.Errorf("got ldflags %q, want %s", ldflags, want)
+		}
+	}
+	return []string{"build", "-trimpath", "-ldflags", ldflags}
+}
 
 // TestStaticBinary builds the binary as the release does (no cgo, version
 // stamped by the linker) and runs it in an empty directory with an empty
@@ -16,9 +42,9 @@ func TestStaticBinary(t *testing.T) {
 		t.Skip("builds the binary; skipped with -short")
 	}
 	bin := filepath.Join(t.TempDir(), "app")
-	build := exec.Command("go", "build", "-trimpath",
-		"-ldflags", "-s -w -X main.version=9.9.9 -X main.commit=feedface -X main.date=2026-11-25T00:00:00Z",
-		"-o", bin, ".")
+	// The flags are the Dockerfile's own, so the image builds what is tested.
+	args := dockerBuildArgs(t, map[string]string{"VERSION": "9.9.9", "COMMIT": "feedface", "DATE": "2026-11-25T00:00:00Z"})
+	build := exec.Command("go", append(append(args, "-o", bin), ".")...)
 	build.Env = append(os.Environ(), "CGO_ENABLED=0")
 	if out, err := build.CombinedOutput(); err != nil {
 		t.Fatalf("CGO_ENABLED=0 go build: %v\n%s", err, out)
