@@ -1,0 +1,603 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	cdpbrowser "github.com/chromedp/cdproto/browser"
+	"github.com/chromedp/cdproto/log"
+	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/cdproto/runtime"
+	"github.com/chromedp/cdproto/target"
+	"github.com/chromedp/chromedp"
+)
+
+// The browser tests drive Debian's Chromium through the DevTools protocol
+// against the real binary. They need two things the Go toolchain does not
+// bring: Chromium, and axe-core's axe.min.js (AXE_CORE, installed by .ci/run
+// with npm). Without them the tests skip, unless E2E_REQUIRED is set, as
+// .ci/run sets it, so that CI can never pass without running them.
+
+const (
+	e2eUser     = "admin"
+	e2ePassword = "Str0ng-Passw0rd!"
+	e2eNewPass  = "An0ther-Passw0rd?"
+)
+
+// e2eViewports are the two widths every journey runs at.
+var e2eViewports = []struct {
+	name          string
+	width, height int64
+}{{"375", 375, 812}, {"1280", 1280, 900}}
+
+// e2eNeeds returns Chromium's path and axe-core's source, or skips.
+func e2eNeeds(t *testing.T) (string, string) {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("browser tests; skipped with -short")
+	}
+	missing := func(what string) {
+		if os.Getenv("E2E_REQUIRED") != "" {
+			t.Fatalf("E2E_REQUIRED is set but %s", what)
+		}
+		t.Skip(what)
+	}
+	chrome := os.Getenv("CHROMIUM")
+	if chrome == "" {
+		for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
+			if p, err := exec.LookPath(name); err == nil {
+				chrome = p
+				break
+			}
+		}
+	}
+	if chrome == "" {
+		missing("Chromium is not installed: apt-get install chromium (or set CHROMIUM to its path)")
+	}
+	axePath := os.Getenv("AXE_CORE")
+	if axePath == "" {
+		missing("AXE_CORE is not set: npm install axe-core@4.14.1 and set AXE_CORE to node_modules/axe-core/axe.min.js")
+	}
+	axe, err := os.ReadFile(axePath)
+	if err != nil {
+		missing(fmt.Sprintf("AXE_CORE: %v", err))
+	}
+	return chrome, string(axe)
+}
+
+// e2eSite is the real binary serving a fresh database with the reference
+// data and one superuser, as an operator would set it up.
+type e2eSite struct {
+	base string
+	db   string
+	bin  string
+	env  []string
+	logs *bytes.Buffer
+}
+
+var (
+	e2eBinOnce sync.Once
+	e2eBin     string
+	e2eBinErr  error
+)
+
+func startE2ESite(t *testing.T) *e2eSite {
+	t.Helper()
+	e2eBinOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "oclettings-e2e-bin")
+		if err != nil {
+			e2eBinErr = err
+			return
+		}
+		e2eBin = filepath.Join(dir, "app")
+		if out, err := exec.Command("go", "build", "-o", e2eBin, ".").CombinedOutput(); err != nil {
+			e2eBinErr = fmt.Errorf("go build: %v\n%s", err, out)
+		}
+	})
+	if e2eBinErr != nil {
+		t.Fatal(e2eBinErr)
+	}
+	port := freePort(t)
+	db := filepath.Join(t.TempDir(), "db.sqlite3")
+	s := &e2eSite{
+		base: "http://127.0.0.1:" + port,
+		db:   db,
+		bin:  e2eBin,
+		env:  []string{"DEBUG=true", "PORT=" + port, "DATABASE_URL=sqlite:" + db, "LOG_LEVEL=warn"},
+		logs: &bytes.Buffer{},
+	}
+	s.run(t, nil, "migrate")
+	s.run(t, []string{"SUPERUSER_PASSWORD=" + e2ePassword}, "createsuperuser", "--noinput", "--username", e2eUser, "--email", "admin@example.com")
+	serve := &exec.Cmd{Path: s.bin, Args: []string{s.bin, "serve"}, Env: s.env, Stdout: s.logs, Stderr: s.logs}
+	if err := serve.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = serve.Process.Kill(); _ = serve.Wait() })
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		if resp, err := http.Get(s.base + "/readyz"); err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return s
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the server did not start:\n%s", s.logs.String())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+func (s *e2eSite) run(t *testing.T, env []string, args ...string) string {
+	t.Helper()
+	cmd := &exec.Cmd{Path: s.bin, Args: append([]string{s.bin}, args...), Env: append(append([]string{}, s.env...), env...)}
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("app %s: %v\n%s", strings.Join(args, " "), err, out)
+	}
+	return string(out)
+}
+
+// tab is one browser tab with what it saw: console errors, uncaught
+// exceptions and failed requests are collected from the moment it opens
+// and fail the test at its end, but for answers the journey expects.
+type tab struct {
+	t        *testing.T
+	ctx      context.Context
+	site     *e2eSite
+	axe      string
+	shots    string
+	viewport string
+
+	*seen
+}
+
+// seen is what a browser's tabs share: what went wrong, what was expected
+// to, and which pages axe has audited.
+type seen struct {
+	mu       sync.Mutex
+	problems []string
+	expected map[string]int // URL → the error status the journey expects
+	audited  map[string]bool
+	requests map[network.RequestID]string
+	step     string
+}
+
+// e2eBrowser starts a headless Chromium with the flags this closed network
+// needs (no background traffic), and returns its first tab.
+func e2eBrowser(t *testing.T, site *e2eSite, viewport string) *tab {
+	t.Helper()
+	chrome, axe := e2eNeeds(t)
+	// Not t.TempDir: Chromium may still be writing its cache as it exits.
+	profile, err := os.MkdirTemp("", "oclettings-chromium")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = os.RemoveAll(profile) })
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(chrome),
+		chromedp.NoSandbox,
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-features", "Translate,MediaRouter,OptimizationHints,BackForwardCache"),
+		chromedp.UserDataDir(profile),
+	)
+	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancel := chromedp.NewContext(actx)
+	ctx, cancelTimeout := context.WithTimeout(ctx, 90*time.Second)
+	t.Cleanup(func() { cancelTimeout(); cancel(); cancelAlloc() })
+	tb := &tab{t: t, ctx: ctx, site: site, axe: axe, shots: screenshotDir(t), viewport: viewport,
+		seen: &seen{expected: map[string]int{}, audited: map[string]bool{}, requests: map[network.RequestID]string{}}}
+	tb.listen(ctx)
+	if err := chromedp.Run(ctx); err != nil { // starts the browser
+		t.Fatalf("starting Chromium: %v", err)
+	}
+	t.Cleanup(tb.report)
+	return tb
+}
+
+// screenshotDir is E2E_SCREENSHOTS, or a temporary directory.
+func screenshotDir(t *testing.T) string {
+	dir := os.Getenv("E2E_SCREENSHOTS")
+	if dir == "" {
+		return t.TempDir()
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+// listen collects what went wrong in a tab (the first one or a popup).
+func (tb *tab) listen(ctx context.Context) {
+	chromedp.ListenTarget(ctx, func(ev any) {
+		switch ev := ev.(type) {
+		case *runtime.EventConsoleAPICalled:
+			if ev.Type == runtime.APITypeError || ev.Type == runtime.APITypeAssert {
+				var args []string
+				for _, a := range ev.Args {
+					args = append(args, string(a.Value))
+				}
+				tb.problem("console error: %s", strings.Join(args, " "))
+			}
+		case *runtime.EventExceptionThrown:
+			tb.problem("uncaught exception: %s", ev.ExceptionDetails.Error())
+		case *log.EventEntryAdded:
+			if ev.Entry.Level == log.LevelError && !tb.isExpected(ev.Entry.URL, 0) {
+				tb.problem("browser log (%s): %s %s", ev.Entry.Source, ev.Entry.Text, ev.Entry.URL)
+			}
+		case *network.EventResponseReceived:
+			if ev.Response.Status >= 400 && !tb.isExpected(ev.Response.URL, int(ev.Response.Status)) {
+				tb.problem("%d for %s", ev.Response.Status, ev.Response.URL)
+			}
+		case *network.EventRequestWillBeSent:
+			tb.mu.Lock()
+			tb.requests[ev.RequestID] = ev.Request.Method + " " + ev.Request.URL
+			tb.mu.Unlock()
+		case *network.EventLoadingFailed:
+			if !ev.Canceled {
+				tb.mu.Lock()
+				req, ok := tb.requests[ev.RequestID]
+				tb.mu.Unlock()
+				// A popup's first request starts before the test attaches to
+				// it, and Chromium reports it as a cache miss on attaching;
+				// the journey then checks that the popup's page did load.
+				if !ok {
+					return
+				}
+				tb.problem("request failed: %s %s (%s) during %q", req, ev.ErrorText, ev.Type, tb.step)
+			}
+		}
+	})
+}
+
+func (tb *tab) problem(format string, args ...any) {
+	tb.mu.Lock()
+	defer tb.mu.Unlock()
+	tb.problems = append(tb.problems, fmt.Sprintf(format, args...))
+}
+
+// expect declares that path answers with an error status on purpose.
+func (tb *tab) expect(path string, status int) {
+	tb.mu.Lock()
+	defer tb.mu.Unlock()
+	tb.expected[tb.site.base+path] = status
+}
+
+// isExpected tells whether an error answer (status 0: a log line about any
+// expected answer) was declared.
+func (tb *tab) isExpected(url string, status int) bool {
+	tb.mu.Lock()
+	defer tb.mu.Unlock()
+	want, ok := tb.expected[url]
+	return ok && (status == 0 || status == want)
+}
+
+func (tb *tab) report() {
+	tb.mu.Lock()
+	defer tb.mu.Unlock()
+	for _, p := range tb.problems {
+		tb.t.Errorf("[%s px] %s", tb.viewport, p)
+	}
+}
+
+// do runs browser actions, failing the test with what the page showed.
+func (tb *tab) do(what string, actions ...chromedp.Action) {
+	tb.t.Helper()
+	tb.mu.Lock()
+	tb.step = what
+	tb.mu.Unlock()
+	if err := chromedp.Run(tb.ctx, actions...); err != nil {
+		var loc, body string
+		_ = chromedp.Run(tb.ctx, chromedp.Location(&loc), chromedp.Evaluate(`document.body ? document.body.innerText : ""`, &body))
+		tb.t.Fatalf("[%s px] %s: %v\nat %s:\n%s", tb.viewport, what, err, loc, body)
+	}
+}
+
+// open navigates to a path of the site and checks the page as a visitor
+// would see it.
+func (tb *tab) open(path, shot string) {
+	tb.t.Helper()
+	tb.do("open "+path, chromedp.Navigate(tb.site.base+path), chromedp.WaitReady("body", chromedp.ByQuery))
+	tb.check(shot)
+}
+
+// check audits the current page once with axe and, given a name, takes
+// its screenshot.
+func (tb *tab) check(shot string) {
+	tb.t.Helper()
+	var loc string
+	tb.do("location", chromedp.Location(&loc))
+	if !tb.audited[loc] {
+		tb.audited[loc] = true
+		tb.axeAudit(loc)
+	}
+	if shot != "" {
+		var png []byte
+		// Quality 100 makes a PNG; anything less, a JPEG.
+		tb.do("screenshot", chromedp.FullScreenshot(&png, 100))
+		name := filepath.Join(tb.shots, tb.viewport+"px-"+shot+".png")
+		if err := os.WriteFile(name, png, 0o644); err != nil {
+			tb.t.Fatal(err)
+		}
+	}
+}
+
+type axeViolation struct {
+	ID     string `json:"id"`
+	Impact string `json:"impact"`
+	Help   string `json:"help"`
+	Nodes  []struct {
+		Target []any `json:"target"`
+	} `json:"nodes"`
+}
+
+// axeAudit injects axe-core (DevTools evaluation is not bound by the page's
+// Content-Security-Policy) and fails on serious and critical violations.
+func (tb *tab) axeAudit(page string) {
+	tb.t.Helper()
+	var present bool
+	tb.do("axe present", chromedp.Evaluate(`typeof window.axe === "object"`, &present))
+	if !present {
+		tb.do("inject axe", chromedp.Evaluate(tb.axe, nil))
+	}
+	var raw string
+	tb.do("axe.run", chromedp.Evaluate(`axe.run(document, {resultTypes: ["violations"]}).then(r => JSON.stringify(r.violations))`, &raw,
+		func(p *runtime.EvaluateParams) *runtime.EvaluateParams { return p.WithAwaitPromise(true) }))
+	var violations []axeViolation
+	if err := json.Unmarshal([]byte(raw), &violations); err != nil {
+		tb.t.Fatalf("axe result: %v", err)
+	}
+	for _, v := range violations {
+		if v.Impact != "serious" && v.Impact != "critical" {
+			continue
+		}
+		var targets []string
+		for _, n := range v.Nodes {
+			targets = append(targets, fmt.Sprint(n.Target...))
+		}
+		tb.t.Errorf("[%s px] axe %s (%s) on %s: %s\n  elements: %s", tb.viewport, v.ID, v.Impact, page, v.Help, strings.Join(targets, ", "))
+	}
+}
+
+// text returns the visible text of the first element matching sel.
+func (tb *tab) text(sel string) string {
+	tb.t.Helper()
+	var s string
+	tb.do("text of "+sel, chromedp.Text(sel, &s, chromedp.NodeVisible, chromedp.ByQuery))
+	return s
+}
+
+func (tb *tab) wantText(sel string, want ...string) {
+	tb.t.Helper()
+	got := tb.text(sel)
+	for _, w := range want {
+		if !strings.Contains(got, w) {
+			tb.t.Errorf("[%s px] %s: got %q, want %q", tb.viewport, sel, got, w)
+		}
+	}
+}
+
+func (tb *tab) wantPath(want string) {
+	tb.t.Helper()
+	var loc string
+	tb.do("location", chromedp.Location(&loc))
+	if got := strings.TrimPrefix(loc, tb.site.base); got != want {
+		tb.t.Errorf("[%s px] at %s, want %s", tb.viewport, got, want)
+	}
+}
+
+// clickAndWait clicks and waits for the next page to load.
+func (tb *tab) clickAndWait(sel string) {
+	tb.t.Helper()
+	tb.do("click "+sel, chromedp.ActionFunc(func(ctx context.Context) error {
+		return chromedp.Run(ctx, chromedp.Click(sel, chromedp.NodeVisible, chromedp.ByQuery), chromedp.Sleep(50*time.Millisecond), chromedp.WaitReady("body", chromedp.ByQuery))
+	}))
+	tb.waitLoaded()
+}
+
+func (tb *tab) waitLoaded() {
+	tb.t.Helper()
+	tb.do("load", chromedp.Poll(`document.readyState === "complete"`, nil, chromedp.WithPollingTimeout(10*time.Second)))
+}
+
+// login signs in through the login form.
+func (tb *tab) login(username, password string) {
+	tb.t.Helper()
+	tb.open("/admin/login/", "admin-login")
+	tb.do("fill the login form",
+		chromedp.SetValue("#id_username", username, chromedp.ByQuery),
+		chromedp.SetValue("#id_password", password, chromedp.ByQuery))
+	tb.clickAndWait(`input[type="submit"]`)
+}
+
+func TestBrowserVisitor(t *testing.T) {
+	site := startE2ESite(t)
+	for _, vp := range e2eViewports {
+		t.Run(vp.name, func(t *testing.T) {
+			tb := e2eBrowser(t, site, vp.name)
+			tb.do("viewport", chromedp.EmulateViewport(vp.width, vp.height))
+
+			tb.open("/", "public-home")
+			tb.wantText("h1", "Welcome to Holiday Homes")
+			tb.clickAndWait(`main a[href="/lettings/"]`)
+			tb.wantPath("/lettings/")
+			tb.check("public-lettings")
+			tb.wantText("main", "Joshua Tree Green Haus /w Hot Tub", "Underground Hygge")
+			tb.clickAndWait(`main a[href="/lettings/1/"]`)
+			tb.check("public-letting")
+			tb.wantText("h1", "Joshua Tree Green Haus /w Hot Tub")
+			tb.wantText("main", "7217 Bedford Street", "Brunswick, GA 31525", "USA")
+			tb.do("back", chromedp.NavigateBack())
+			tb.waitLoaded()
+			tb.wantPath("/lettings/")
+			tb.clickAndWait(`header a[href="/profiles/"]`)
+			tb.check("public-profiles")
+			tb.wantText("h1", "Profiles")
+			tb.clickAndWait(`main a[href="/profiles/AirWow/"]`)
+			tb.check("public-profile")
+			tb.wantText("main", "AirWow", "Favorite city")
+
+			tb.expect("/lettings/999/", http.StatusNotFound)
+			tb.open("/lettings/999/", "public-404")
+			tb.wantText("h1", "Page Not Found")
+
+			tb.open("/lettings/", "")
+			tb.do("search", chromedp.SetValue("#q", "hygge", chromedp.ByQuery))
+			tb.clickAndWait(`form.search button[type="submit"]`)
+			tb.wantPath("/lettings/?q=hygge")
+			tb.check("public-lettings-search")
+			tb.wantText("main", "Underground Hygge")
+			if got := tb.text("main"); strings.Contains(got, "Oceanview Retreat") {
+				t.Errorf("got %q, want only the matching letting", got)
+			}
+		})
+	}
+}
+
+// waitDownload waits for a finished download and returns its bytes.
+func waitDownload(t *testing.T, dir string) []byte {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for time.Now().Before(deadline) {
+		entries, _ := os.ReadDir(dir)
+		for _, e := range entries {
+			if !strings.HasSuffix(e.Name(), ".crdownload") {
+				b, err := os.ReadFile(filepath.Join(dir, e.Name()))
+				if err == nil && len(b) > 0 {
+					return b
+				}
+			}
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	t.Fatal("no download arrived")
+	return nil
+}
+
+func TestBrowserStaff(t *testing.T) {
+	site := startE2ESite(t)
+	for i, vp := range e2eViewports {
+		t.Run(vp.name, func(t *testing.T) {
+			tb := e2eBrowser(t, site, vp.name)
+			tb.do("viewport", chromedp.EmulateViewport(vp.width, vp.height))
+			password, next := e2ePassword, e2eNewPass
+			if i == 1 { // the first width changed it
+				password, next = e2eNewPass, e2ePassword
+			}
+
+			tb.login(e2eUser, "wrong password")
+			tb.wantText(".errornote", "Please enter the correct username and password for a staff account.")
+			tb.check("admin-login-error")
+			tb.login(e2eUser, password)
+			tb.wantPath("/admin/")
+			tb.check("admin-index")
+
+			tb.clickAndWait(`a[href="/admin/lettings/letting/"]`)
+			tb.check("admin-changelist")
+			tb.clickAndWait(`a[href="/admin/lettings/letting/add/"]`)
+			tb.check("admin-add-form")
+			tb.clickAndWait(`input[name="_save"]`)
+			tb.check("admin-add-form-errors")
+			tb.wantText(".errornote", "Please correct the errors below.")
+
+			// The "+" opens the address form in a popup; saving it puts the
+			// new address in the letting's select, chosen.
+			street := fmt.Sprintf("%d Browser Lane", 100+i)
+			newTarget := chromedp.WaitNewTarget(tb.ctx, func(info *target.Info) bool { return strings.Contains(info.URL, "_popup=1") })
+			tb.do("open the popup", chromedp.Click("#add_id_address", chromedp.NodeVisible, chromedp.ByQuery))
+			popupCtx, cancel := chromedp.NewContext(tb.ctx, chromedp.WithTargetID(<-newTarget))
+			defer cancel()
+			tb.listen(popupCtx)
+			popup := *tb
+			popup.ctx = popupCtx
+			popup.waitLoaded()
+			popup.check("admin-popup-add-address")
+			popup.do("fill the address",
+				chromedp.SetValue("#id_number", "42", chromedp.ByQuery),
+				chromedp.SetValue("#id_street", street, chromedp.ByQuery),
+				chromedp.SetValue("#id_city", "Irvine", chromedp.ByQuery),
+				chromedp.SetValue("#id_state", "CA", chromedp.ByQuery),
+				chromedp.SetValue("#id_zip_code", "92618", chromedp.ByQuery),
+				chromedp.SetValue("#id_country_iso_code", "USA", chromedp.ByQuery),
+				chromedp.Click(`input[name="_save"]`, chromedp.ByQuery))
+			var chosen string
+			tb.do("the new address is chosen", chromedp.Poll(`(function(){ const s = document.getElementById("id_address"); const o = s.options[s.selectedIndex]; return o && o.value !== "" && o.text.includes(`+jsString(street)+`) ? o.text : false; })()`, &chosen, chromedp.WithPollingTimeout(10*time.Second)))
+
+			title := fmt.Sprintf("Browser Cottage %d", i)
+			tb.do("title", chromedp.SetValue("#id_title", title, chromedp.ByQuery))
+			tb.clickAndWait(`input[name="_continue"]`)
+			tb.wantText(".messagelist", "was added successfully. You may edit it again below.")
+			tb.check("admin-change-form")
+			var loc string
+			tb.do("location", chromedp.Location(&loc))
+			id := regexp.MustCompile(`/letting/(\d+)/change/`).FindStringSubmatch(loc)
+			if id == nil {
+				t.Fatalf("got %s, want the change page of the new letting", loc)
+			}
+			tb.do("change the title", chromedp.SetValue("#id_title", title+" Renamed", chromedp.ByQuery))
+			tb.clickAndWait(`input[name="_continue"]`)
+			tb.wantText(".messagelist", "was changed successfully.")
+			tb.clickAndWait(`a.historylink`)
+			tb.check("admin-history")
+			tb.wantText("main", title, title+" Renamed")
+
+			// The list: sort, search, export.
+			tb.open("/admin/lettings/letting/", "")
+			tb.clickAndWait(`th a[href="?o=3.1"]`)
+			tb.wantPath("/admin/lettings/letting/?o=3.1")
+			tb.check("admin-changelist-sorted")
+			tb.do("search", chromedp.SetValue("#searchbar", "Renamed", chromedp.ByQuery))
+			tb.clickAndWait(`#changelist-search input[type="submit"]`)
+			tb.check("admin-changelist-search")
+			tb.wantText("#result_list", title+" Renamed")
+			downloads := t.TempDir()
+			tb.do("allow downloads", cdpbrowser.SetDownloadBehavior(cdpbrowser.SetDownloadBehaviorBehaviorAllow).WithDownloadPath(downloads))
+			tb.do("export", chromedp.Click(`#action-toggle`, chromedp.ByQuery), chromedp.SetValue(`select[name="action"]`, "export_csv", chromedp.ByQuery), chromedp.Click(`button[name="index"]`, chromedp.ByQuery))
+			csv := string(waitDownload(t, downloads))
+			if !strings.Contains(csv, title+" Renamed") || !strings.Contains(csv, street) {
+				t.Errorf("got CSV %q, want the renamed letting and its address", csv)
+			}
+
+			// Deleting the address takes its letting with it, off the public list.
+			tb.open("/admin/lettings/address/", "")
+			var href string
+			tb.do("find the address", chromedp.Evaluate(`[...document.querySelectorAll("#result_list tr")].find(r => r.textContent.includes(`+jsString(street)+`)).querySelector("a").getAttribute("href")`, &href))
+			tb.open(href, "")
+			tb.clickAndWait(`a.deletelink`)
+			tb.check("admin-delete-confirmation")
+			tb.wantText("main", title+" Renamed")
+			tb.clickAndWait(`input[type="submit"][value="Yes, I’m sure"]`)
+			tb.wantText(".messagelist", "was deleted successfully.")
+			tb.open("/lettings/", "")
+			if got := tb.text("main"); strings.Contains(got, title) {
+				t.Errorf("got %q, want the deleted letting gone from the public list", got)
+			}
+
+			tb.open("/admin/password_change/", "admin-password-change")
+			tb.do("new password",
+				chromedp.SetValue("#id_old_password", password, chromedp.ByQuery),
+				chromedp.SetValue("#id_new_password1", next, chromedp.ByQuery),
+				chromedp.SetValue("#id_new_password2", next, chromedp.ByQuery))
+			tb.clickAndWait(`input[type="submit"]`)
+			tb.wantText("main", "Your password was changed.")
+			tb.clickAndWait(`#logout-form button`)
+			tb.wantText("main", "Thanks for spending some quality time with the web site today.")
+			tb.check("admin-logged-out")
+		})
+	}
+}
+
+// jsString quotes s for JavaScript (the tests pass no quotes inside).
+func jsString(s string) string { return `"` + s + `"` }
