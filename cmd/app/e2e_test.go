@@ -80,7 +80,6 @@ func e2eNeeds(t *testing.T) (string, string) {
 // data and one superuser, as an operator would set it up.
 type e2eSite struct {
 	base string
-	db   string
 	bin  string
 	env  []string
 	logs *bytes.Buffer
@@ -112,7 +111,6 @@ func startE2ESite(t *testing.T) *e2eSite {
 	db := filepath.Join(t.TempDir(), "db.sqlite3")
 	s := &e2eSite{
 		base: "http://127.0.0.1:" + port,
-		db:   db,
 		bin:  e2eBin,
 		env:  []string{"DEBUG=true", "PORT=" + port, "DATABASE_URL=sqlite:" + db, "LOG_LEVEL=warn"},
 		logs: &bytes.Buffer{},
