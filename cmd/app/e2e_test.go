@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -168,8 +169,8 @@ type tab struct {
 type seen struct {
 	mu       sync.Mutex
 	problems []string
-	expected map[string]int // URL → the error status the journey expects
-	audited  map[string]bool
+	expected map[string]int  // URL → the error status the journey expects
+	audited  map[string]bool // pages axe has seen, by address and content
 	requests map[network.RequestID]string
 	step     string
 	logs     []string // browser log texts the journey expects
@@ -336,10 +337,13 @@ func (tb *tab) open(path, shot string) {
 // its screenshot.
 func (tb *tab) check(shot string) {
 	tb.t.Helper()
-	var loc string
-	tb.do("location", chromedp.Location(&loc))
-	if !tb.audited[loc] {
-		tb.audited[loc] = true
+	// A page is audited once per content, not per URL: the login page with
+	// its error is another page than the empty login page.
+	var loc, html string
+	tb.do("location", chromedp.Location(&loc), chromedp.Evaluate(`document.documentElement.outerHTML`, &html))
+	key := loc + " " + fmt.Sprintf("%x", sha256.Sum256([]byte(html)))
+	if !tb.audited[key] {
+		tb.audited[key] = true
 		tb.axeAudit(loc)
 	}
 	if shot != "" {
@@ -417,13 +421,15 @@ func (tb *tab) wantPath(want string) {
 	}
 }
 
-// clickAndWait clicks and waits for the next page to load.
+// clickAndWait clicks, waits for the next page to load and audits it, so
+// that every page a journey passes through is checked, named or not.
 func (tb *tab) clickAndWait(sel string) {
 	tb.t.Helper()
 	tb.do("click "+sel, chromedp.ActionFunc(func(ctx context.Context) error {
 		return chromedp.Run(ctx, chromedp.Click(sel, chromedp.NodeVisible, chromedp.ByQuery), chromedp.Sleep(50*time.Millisecond), chromedp.WaitReady("body", chromedp.ByQuery))
 	}))
 	tb.waitLoaded()
+	tb.check("")
 }
 
 func (tb *tab) waitLoaded() {
