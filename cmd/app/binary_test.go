@@ -1,12 +1,17 @@
 package main
 
 import (
+	"bytes"
+	"fmt"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 )
 
 // dockerBuildArgs reads the go build command of the Dockerfile and returns
@@ -73,5 +78,50 @@ func TestStaticBinary(t *testing.T) {
 	}
 	if out := runBin("migrate"); !strings.Contains(out, "Reference data already loaded") {
 		t.Errorf("got %q, want nothing changed the second time", out)
+	}
+}
+
+var (
+	appBinDir  string
+	appBinOnce sync.Once
+	appBin     string
+	appBinErr  error
+)
+
+// appBinary builds the binary once for every test that runs it.
+func appBinary(t *testing.T) string {
+	t.Helper()
+	appBinOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "oclettings-bin") // removed by TestMain
+		if err != nil {
+			appBinErr = err
+			return
+		}
+		appBinDir, appBin = dir, filepath.Join(dir, "app")
+		if out, err := exec.Command("go", "build", "-o", appBin, ".").CombinedOutput(); err != nil {
+			appBinErr = fmt.Errorf("go build: %v\n%s", err, out)
+		}
+	})
+	if appBinErr != nil {
+		t.Fatal(appBinErr)
+	}
+	return appBin
+}
+
+// waitReady waits until url answers 200, or fails with the server's logs.
+func waitReady(t *testing.T, url string, logs *bytes.Buffer) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		if resp, err := http.Get(url); err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the server did not start:\n%s", logs.String())
+		}
+		time.Sleep(20 * time.Millisecond)
 	}
 }

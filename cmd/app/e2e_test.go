@@ -88,33 +88,13 @@ type e2eSite struct {
 	logs *bytes.Buffer
 }
 
-var (
-	e2eBinOnce sync.Once
-	e2eBin     string
-	e2eBinErr  error
-)
-
 func startE2ESite(t *testing.T) *e2eSite {
 	t.Helper()
-	e2eBinOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "oclettings-e2e-bin")
-		if err != nil {
-			e2eBinErr = err
-			return
-		}
-		e2eBin = filepath.Join(dir, "app")
-		if out, err := exec.Command("go", "build", "-o", e2eBin, ".").CombinedOutput(); err != nil {
-			e2eBinErr = fmt.Errorf("go build: %v\n%s", err, out)
-		}
-	})
-	if e2eBinErr != nil {
-		t.Fatal(e2eBinErr)
-	}
 	port := freePort(t)
 	db := filepath.Join(t.TempDir(), "db.sqlite3")
 	s := &e2eSite{
 		base: "http://127.0.0.1:" + port,
-		bin:  e2eBin,
+		bin:  appBinary(t),
 		env:  []string{"DEBUG=true", "PORT=" + port, "DATABASE_URL=sqlite:" + db, "LOG_LEVEL=warn"},
 		logs: &bytes.Buffer{},
 	}
@@ -125,19 +105,8 @@ func startE2ESite(t *testing.T) *e2eSite {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = serve.Process.Kill(); _ = serve.Wait() })
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		if resp, err := http.Get(s.base + "/readyz"); err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				return s
-			}
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("the server did not start:\n%s", s.logs.String())
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+	waitReady(t, s.base+"/readyz", s.logs)
+	return s
 }
 
 func (s *e2eSite) run(t *testing.T, env []string, args ...string) string {

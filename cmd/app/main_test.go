@@ -147,5 +147,9 @@ func TestNoticesForIgnoredDjangoSettings(t *testing.T) {
 
 func TestMain(m *testing.M) {
 	// Commands log to the real stderr nowhere: every test passes its own writers.
-	os.Exit(m.Run())
+	code := m.Run()
+	if appBinDir != "" {
+		os.RemoveAll(appBinDir)
+	}
+	os.Exit(code)
 }

@@ -158,10 +158,7 @@ func TestBackupDuringWrites(t *testing.T) {
 // returning the command, its address and its output so far.
 func startServer(t *testing.T) (*exec.Cmd, string, *bytes.Buffer) {
 	t.Helper()
-	bin := filepath.Join(t.TempDir(), "app")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	bin := appBinary(t)
 	port := freePort(t)
 	env := []string{"DEBUG=true", "PORT=" + port, "DATABASE_URL=sqlite:" + filepath.Join(t.TempDir(), "db.sqlite3"), "SHUTDOWN_TIMEOUT=10s"}
 	if out, err := (&exec.Cmd{Path: bin, Args: []string{bin, "migrate"}, Env: env}).CombinedOutput(); err != nil {
@@ -174,17 +171,8 @@ func startServer(t *testing.T) (*exec.Cmd, string, *bytes.Buffer) {
 	}
 	t.Cleanup(func() { _ = serve.Process.Kill() })
 	addr := "127.0.0.1:" + port
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		if resp, err := http.Get("http://" + addr + "/healthz"); err == nil {
-			resp.Body.Close()
-			return serve, addr, logs
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("the server did not start:\n%s", logs.String())
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+	waitReady(t, "http://"+addr+"/healthz", logs)
+	return serve, addr, logs
 }
 
 // halfSentRequest opens a connection and sends a request whose body stops
