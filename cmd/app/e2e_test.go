@@ -38,11 +38,21 @@ const (
 	e2eNewPass  = "An0ther-Passw0rd?"
 )
 
-// e2eViewports are the two widths every journey runs at.
-var e2eViewports = []struct {
+type viewport struct {
 	name          string
 	width, height int64
-}{{"375", 375, 812}, {"1280", 1280, 900}}
+}
+
+// e2eViewports are the two widths every journey runs at.
+var e2eViewports = []viewport{{"375", 375, 812}, {"1280", 1280, 900}}
+
+// atEachWidth runs a journey once per width, each in a new browser; i is
+// the width's index, for journeys whose data must differ between runs.
+func atEachWidth(t *testing.T, site *e2eSite, journey func(t *testing.T, tb *tab, i int)) {
+	for i, vp := range e2eViewports {
+		t.Run(vp.name, func(t *testing.T) { journey(t, e2eBrowser(t, site, vp), i) })
+	}
+}
 
 // e2eNeeds returns Chromium's path and axe-core's source, or skips.
 func e2eNeeds(t *testing.T) (string, string) {
@@ -147,7 +157,7 @@ type seen struct {
 
 // e2eBrowser starts a headless Chromium with the flags this closed network
 // needs (no background traffic), and returns its first tab.
-func e2eBrowser(t *testing.T, site *e2eSite, viewport string) *tab {
+func e2eBrowser(t *testing.T, site *e2eSite, vp viewport) *tab {
 	t.Helper()
 	chrome, axe := e2eNeeds(t)
 	// Not t.TempDir: Chromium may still be writing its cache as it exits.
@@ -168,10 +178,10 @@ func e2eBrowser(t *testing.T, site *e2eSite, viewport string) *tab {
 	ctx, cancel := chromedp.NewContext(actx)
 	ctx, cancelTimeout := context.WithTimeout(ctx, 90*time.Second)
 	t.Cleanup(func() { cancelTimeout(); cancel(); cancelAlloc() })
-	tb := &tab{t: t, ctx: ctx, site: site, axe: axe, shots: screenshotDir(t), viewport: viewport,
+	tb := &tab{t: t, ctx: ctx, site: site, axe: axe, shots: screenshotDir(t), viewport: vp.name,
 		seen: &seen{expected: map[string]int{}, audited: map[string]bool{}, requests: map[network.RequestID]string{}}}
 	tb.listen(ctx)
-	if err := chromedp.Run(ctx); err != nil { // starts the browser
+	if err := chromedp.Run(ctx, chromedp.EmulateViewport(vp.width, vp.height)); err != nil { // starts the browser
 		t.Fatalf("starting Chromium: %v", err)
 	}
 	t.Cleanup(tb.report)
@@ -418,46 +428,41 @@ func (tb *tab) login(username, password string) {
 
 func TestBrowserVisitor(t *testing.T) {
 	site := startE2ESite(t)
-	for _, vp := range e2eViewports {
-		t.Run(vp.name, func(t *testing.T) {
-			tb := e2eBrowser(t, site, vp.name)
-			tb.do("viewport", chromedp.EmulateViewport(vp.width, vp.height))
+	atEachWidth(t, site, func(t *testing.T, tb *tab, i int) {
+		tb.open("/", "public-home")
+		tb.wantText("h1", "Welcome to Holiday Homes")
+		tb.clickAndWait(`main a[href="/lettings/"]`)
+		tb.wantPath("/lettings/")
+		tb.check("public-lettings")
+		tb.wantText("main", "Joshua Tree Green Haus /w Hot Tub", "Underground Hygge")
+		tb.clickAndWait(`main a[href="/lettings/1/"]`)
+		tb.check("public-letting")
+		tb.wantText("h1", "Joshua Tree Green Haus /w Hot Tub")
+		tb.wantText("main", "7217 Bedford Street", "Brunswick, GA 31525", "USA")
+		tb.do("back", chromedp.NavigateBack())
+		tb.waitLoaded()
+		tb.wantPath("/lettings/")
+		tb.clickAndWait(`header a[href="/profiles/"]`)
+		tb.check("public-profiles")
+		tb.wantText("h1", "Profiles")
+		tb.clickAndWait(`main a[href="/profiles/AirWow/"]`)
+		tb.check("public-profile")
+		tb.wantText("main", "AirWow", "Favorite city")
 
-			tb.open("/", "public-home")
-			tb.wantText("h1", "Welcome to Holiday Homes")
-			tb.clickAndWait(`main a[href="/lettings/"]`)
-			tb.wantPath("/lettings/")
-			tb.check("public-lettings")
-			tb.wantText("main", "Joshua Tree Green Haus /w Hot Tub", "Underground Hygge")
-			tb.clickAndWait(`main a[href="/lettings/1/"]`)
-			tb.check("public-letting")
-			tb.wantText("h1", "Joshua Tree Green Haus /w Hot Tub")
-			tb.wantText("main", "7217 Bedford Street", "Brunswick, GA 31525", "USA")
-			tb.do("back", chromedp.NavigateBack())
-			tb.waitLoaded()
-			tb.wantPath("/lettings/")
-			tb.clickAndWait(`header a[href="/profiles/"]`)
-			tb.check("public-profiles")
-			tb.wantText("h1", "Profiles")
-			tb.clickAndWait(`main a[href="/profiles/AirWow/"]`)
-			tb.check("public-profile")
-			tb.wantText("main", "AirWow", "Favorite city")
+		tb.expect("/lettings/999/", http.StatusNotFound)
+		tb.open("/lettings/999/", "public-404")
+		tb.wantText("h1", "Page Not Found")
 
-			tb.expect("/lettings/999/", http.StatusNotFound)
-			tb.open("/lettings/999/", "public-404")
-			tb.wantText("h1", "Page Not Found")
-
-			tb.open("/lettings/", "")
-			tb.do("search", chromedp.SetValue("#q", "hygge", chromedp.ByQuery))
-			tb.clickAndWait(`form.search button[type="submit"]`)
-			tb.wantPath("/lettings/?q=hygge")
-			tb.check("public-lettings-search")
-			tb.wantText("main", "Underground Hygge")
-			if got := tb.text("main"); strings.Contains(got, "Oceanview Retreat") {
-				t.Errorf("got %q, want only the matching letting", got)
-			}
-		})
-	}
+		tb.open("/lettings/", "")
+		tb.do("search", chromedp.SetValue("#q", "hygge", chromedp.ByQuery))
+		tb.clickAndWait(`form.search button[type="submit"]`)
+		tb.wantPath("/lettings/?q=hygge")
+		tb.check("public-lettings-search")
+		tb.wantText("main", "Underground Hygge")
+		if got := tb.text("main"); strings.Contains(got, "Oceanview Retreat") {
+			t.Errorf("got %q, want only the matching letting", got)
+		}
+	})
 }
 
 // waitDownload waits for a finished download and returns its bytes.
@@ -482,115 +487,111 @@ func waitDownload(t *testing.T, dir string) []byte {
 
 func TestBrowserStaff(t *testing.T) {
 	site := startE2ESite(t)
-	for i, vp := range e2eViewports {
-		t.Run(vp.name, func(t *testing.T) {
-			tb := e2eBrowser(t, site, vp.name)
-			tb.do("viewport", chromedp.EmulateViewport(vp.width, vp.height))
-			password, next := e2ePassword, e2eNewPass
-			if i == 1 { // the first width changed it
-				password, next = e2eNewPass, e2ePassword
-			}
+	atEachWidth(t, site, func(t *testing.T, tb *tab, i int) {
+		password, next := e2ePassword, e2eNewPass
+		if i == 1 { // the first width changed it
+			password, next = e2eNewPass, e2ePassword
+		}
 
-			tb.login(e2eUser, "wrong password")
-			tb.wantText(".errornote", "Please enter the correct username and password for a staff account.")
-			tb.check("admin-login-error")
-			tb.login(e2eUser, password)
-			tb.wantPath("/admin/")
-			tb.check("admin-index")
+		tb.login(e2eUser, "wrong password")
+		tb.wantText(".errornote", "Please enter the correct username and password for a staff account.")
+		tb.check("admin-login-error")
+		tb.login(e2eUser, password)
+		tb.wantPath("/admin/")
+		tb.check("admin-index")
 
-			tb.clickAndWait(`a[href="/admin/lettings/letting/"]`)
-			tb.check("admin-changelist")
-			tb.clickAndWait(`a[href="/admin/lettings/letting/add/"]`)
-			tb.check("admin-add-form")
-			tb.clickAndWait(`input[name="_save"]`)
-			tb.check("admin-add-form-errors")
-			tb.wantText(".errornote", "Please correct the errors below.")
+		tb.clickAndWait(`a[href="/admin/lettings/letting/"]`)
+		tb.check("admin-changelist")
+		tb.clickAndWait(`a[href="/admin/lettings/letting/add/"]`)
+		tb.check("admin-add-form")
+		tb.clickAndWait(`input[name="_save"]`)
+		tb.check("admin-add-form-errors")
+		tb.wantText(".errornote", "Please correct the errors below.")
 
-			// The "+" opens the address form in a popup; saving it puts the
-			// new address in the letting's select, chosen.
-			street := fmt.Sprintf("%d Browser Lane", 100+i)
-			newTarget := chromedp.WaitNewTarget(tb.ctx, func(info *target.Info) bool { return strings.Contains(info.URL, "_popup=1") })
-			tb.do("open the popup", chromedp.Click("#add_id_address", chromedp.NodeVisible, chromedp.ByQuery))
-			popupCtx, cancel := chromedp.NewContext(tb.ctx, chromedp.WithTargetID(<-newTarget))
-			defer cancel()
-			tb.listen(popupCtx)
-			popup := *tb
-			popup.ctx = popupCtx
-			popup.waitLoaded()
-			popup.check("admin-popup-add-address")
-			popup.do("fill the address",
-				chromedp.SetValue("#id_number", "42", chromedp.ByQuery),
-				chromedp.SetValue("#id_street", street, chromedp.ByQuery),
-				chromedp.SetValue("#id_city", "Irvine", chromedp.ByQuery),
-				chromedp.SetValue("#id_state", "CA", chromedp.ByQuery),
-				chromedp.SetValue("#id_zip_code", "92618", chromedp.ByQuery),
-				chromedp.SetValue("#id_country_iso_code", "USA", chromedp.ByQuery),
-				chromedp.Click(`input[name="_save"]`, chromedp.ByQuery))
-			var chosen string
-			tb.do("the new address is chosen", chromedp.Poll(`(function(){ const s = document.getElementById("id_address"); const o = s.options[s.selectedIndex]; return o && o.value !== "" && o.text.includes(`+jsString(street)+`) ? o.text : false; })()`, &chosen, chromedp.WithPollingTimeout(10*time.Second)))
+		// The "+" opens the address form in a popup; saving it puts the
+		// new address in the letting's select, chosen.
+		street := fmt.Sprintf("%d Browser Lane", 100+i)
+		newTarget := chromedp.WaitNewTarget(tb.ctx, func(info *target.Info) bool { return strings.Contains(info.URL, "_popup=1") })
+		tb.do("open the popup", chromedp.Click("#add_id_address", chromedp.NodeVisible, chromedp.ByQuery))
+		popupCtx, cancel := chromedp.NewContext(tb.ctx, chromedp.WithTargetID(<-newTarget))
+		defer cancel()
+		tb.listen(popupCtx)
+		popup := *tb
+		popup.ctx = popupCtx
+		popup.waitLoaded()
+		popup.check("admin-popup-add-address")
+		popup.do("fill the address",
+			chromedp.SetValue("#id_number", "42", chromedp.ByQuery),
+			chromedp.SetValue("#id_street", street, chromedp.ByQuery),
+			chromedp.SetValue("#id_city", "Irvine", chromedp.ByQuery),
+			chromedp.SetValue("#id_state", "CA", chromedp.ByQuery),
+			chromedp.SetValue("#id_zip_code", "92618", chromedp.ByQuery),
+			chromedp.SetValue("#id_country_iso_code", "USA", chromedp.ByQuery),
+			chromedp.Click(`input[name="_save"]`, chromedp.ByQuery))
+		var chosen string
+		tb.do("the new address is chosen", chromedp.Poll(`(function(){ const s = document.getElementById("id_address"); const o = s.options[s.selectedIndex]; return o && o.value !== "" && o.text.includes(`+jsString(street)+`) ? o.text : false; })()`, &chosen, chromedp.WithPollingTimeout(10*time.Second)))
 
-			title := fmt.Sprintf("Browser Cottage %d", i)
-			tb.do("title", chromedp.SetValue("#id_title", title, chromedp.ByQuery))
-			tb.clickAndWait(`input[name="_continue"]`)
-			tb.wantText(".messagelist", "was added successfully. You may edit it again below.")
-			tb.check("admin-change-form")
-			var loc string
-			tb.do("location", chromedp.Location(&loc))
-			id := regexp.MustCompile(`/letting/(\d+)/change/`).FindStringSubmatch(loc)
-			if id == nil {
-				t.Fatalf("got %s, want the change page of the new letting", loc)
-			}
-			tb.do("change the title", chromedp.SetValue("#id_title", title+" Renamed", chromedp.ByQuery))
-			tb.clickAndWait(`input[name="_continue"]`)
-			tb.wantText(".messagelist", "was changed successfully.")
-			tb.clickAndWait(`a.historylink`)
-			tb.check("admin-history")
-			tb.wantText("main", title, title+" Renamed")
+		title := fmt.Sprintf("Browser Cottage %d", i)
+		tb.do("title", chromedp.SetValue("#id_title", title, chromedp.ByQuery))
+		tb.clickAndWait(`input[name="_continue"]`)
+		tb.wantText(".messagelist", "was added successfully. You may edit it again below.")
+		tb.check("admin-change-form")
+		var loc string
+		tb.do("location", chromedp.Location(&loc))
+		id := regexp.MustCompile(`/letting/(\d+)/change/`).FindStringSubmatch(loc)
+		if id == nil {
+			t.Fatalf("got %s, want the change page of the new letting", loc)
+		}
+		tb.do("change the title", chromedp.SetValue("#id_title", title+" Renamed", chromedp.ByQuery))
+		tb.clickAndWait(`input[name="_continue"]`)
+		tb.wantText(".messagelist", "was changed successfully.")
+		tb.clickAndWait(`a.historylink`)
+		tb.check("admin-history")
+		tb.wantText("main", title, title+" Renamed")
 
-			// The list: sort, search, export.
-			tb.open("/admin/lettings/letting/", "")
-			tb.clickAndWait(`th a[href="?o=3.1"]`)
-			tb.wantPath("/admin/lettings/letting/?o=3.1")
-			tb.check("admin-changelist-sorted")
-			tb.do("search", chromedp.SetValue("#searchbar", "Renamed", chromedp.ByQuery))
-			tb.clickAndWait(`#changelist-search input[type="submit"]`)
-			tb.check("admin-changelist-search")
-			tb.wantText("#result_list", title+" Renamed")
-			downloads := t.TempDir()
-			tb.do("allow downloads", cdpbrowser.SetDownloadBehavior(cdpbrowser.SetDownloadBehaviorBehaviorAllow).WithDownloadPath(downloads))
-			tb.do("export", chromedp.Click(`#action-toggle`, chromedp.ByQuery), chromedp.SetValue(`select[name="action"]`, "export_csv", chromedp.ByQuery), chromedp.Click(`button[name="index"]`, chromedp.ByQuery))
-			csv := string(waitDownload(t, downloads))
-			if !strings.Contains(csv, title+" Renamed") || !strings.Contains(csv, street) {
-				t.Errorf("got CSV %q, want the renamed letting and its address", csv)
-			}
+		// The list: sort, search, export.
+		tb.open("/admin/lettings/letting/", "")
+		tb.clickAndWait(`th a[href="?o=3.1"]`)
+		tb.wantPath("/admin/lettings/letting/?o=3.1")
+		tb.check("admin-changelist-sorted")
+		tb.do("search", chromedp.SetValue("#searchbar", "Renamed", chromedp.ByQuery))
+		tb.clickAndWait(`#changelist-search input[type="submit"]`)
+		tb.check("admin-changelist-search")
+		tb.wantText("#result_list", title+" Renamed")
+		downloads := t.TempDir()
+		tb.do("allow downloads", cdpbrowser.SetDownloadBehavior(cdpbrowser.SetDownloadBehaviorBehaviorAllow).WithDownloadPath(downloads))
+		tb.do("export", chromedp.Click(`#action-toggle`, chromedp.ByQuery), chromedp.SetValue(`select[name="action"]`, "export_csv", chromedp.ByQuery), chromedp.Click(`button[name="index"]`, chromedp.ByQuery))
+		csv := string(waitDownload(t, downloads))
+		if !strings.Contains(csv, title+" Renamed") || !strings.Contains(csv, street) {
+			t.Errorf("got CSV %q, want the renamed letting and its address", csv)
+		}
 
-			// Deleting the address takes its letting with it, off the public list.
-			tb.open("/admin/lettings/address/", "")
-			var href string
-			tb.do("find the address", chromedp.Evaluate(`[...document.querySelectorAll("#result_list tr")].find(r => r.textContent.includes(`+jsString(street)+`)).querySelector("a").getAttribute("href")`, &href))
-			tb.open(href, "")
-			tb.clickAndWait(`a.deletelink`)
-			tb.check("admin-delete-confirmation")
-			tb.wantText("main", title+" Renamed")
-			tb.clickAndWait(`input[type="submit"][value="Yes, I’m sure"]`)
-			tb.wantText(".messagelist", "was deleted successfully.")
-			tb.open("/lettings/", "")
-			if got := tb.text("main"); strings.Contains(got, title) {
-				t.Errorf("got %q, want the deleted letting gone from the public list", got)
-			}
+		// Deleting the address takes its letting with it, off the public list.
+		tb.open("/admin/lettings/address/", "")
+		var href string
+		tb.do("find the address", chromedp.Evaluate(`[...document.querySelectorAll("#result_list tr")].find(r => r.textContent.includes(`+jsString(street)+`)).querySelector("a").getAttribute("href")`, &href))
+		tb.open(href, "")
+		tb.clickAndWait(`a.deletelink`)
+		tb.check("admin-delete-confirmation")
+		tb.wantText("main", title+" Renamed")
+		tb.clickAndWait(`input[type="submit"][value="Yes, I’m sure"]`)
+		tb.wantText(".messagelist", "was deleted successfully.")
+		tb.open("/lettings/", "")
+		if got := tb.text("main"); strings.Contains(got, title) {
+			t.Errorf("got %q, want the deleted letting gone from the public list", got)
+		}
 
-			tb.open("/admin/password_change/", "admin-password-change")
-			tb.do("new password",
-				chromedp.SetValue("#id_old_password", password, chromedp.ByQuery),
-				chromedp.SetValue("#id_new_password1", next, chromedp.ByQuery),
-				chromedp.SetValue("#id_new_password2", next, chromedp.ByQuery))
-			tb.clickAndWait(`input[type="submit"]`)
-			tb.wantText("main", "Your password was changed.")
-			tb.clickAndWait(`#logout-form button`)
-			tb.wantText("main", "Thanks for spending some quality time with the web site today.")
-			tb.check("admin-logged-out")
-		})
-	}
+		tb.open("/admin/password_change/", "admin-password-change")
+		tb.do("new password",
+			chromedp.SetValue("#id_old_password", password, chromedp.ByQuery),
+			chromedp.SetValue("#id_new_password1", next, chromedp.ByQuery),
+			chromedp.SetValue("#id_new_password2", next, chromedp.ByQuery))
+		tb.clickAndWait(`input[type="submit"]`)
+		tb.wantText("main", "Your password was changed.")
+		tb.clickAndWait(`#logout-form button`)
+		tb.wantText("main", "Thanks for spending some quality time with the web site today.")
+		tb.check("admin-logged-out")
+	})
 }
 
 // jsString quotes s for JavaScript (the tests pass no quotes inside).
@@ -600,55 +601,51 @@ func jsString(s string) string { return `"` + s + `"` }
 // the superuser through the admin, sees them read-only.
 func TestBrowserViewOnly(t *testing.T) {
 	site := startE2ESite(t)
-	for i, vp := range e2eViewports {
-		t.Run(vp.name, func(t *testing.T) {
-			tb := e2eBrowser(t, site, vp.name)
-			tb.do("viewport", chromedp.EmulateViewport(vp.width, vp.height))
-			viewer := fmt.Sprintf("viewer%d", i)
+	atEachWidth(t, site, func(t *testing.T, tb *tab, i int) {
+		viewer := fmt.Sprintf("viewer%d", i)
 
-			tb.login(e2eUser, e2ePassword)
-			tb.open("/admin/auth/user/add/", "admin-user-add")
-			tb.do("the new user",
-				chromedp.SetValue("#id_username", viewer, chromedp.ByQuery),
-				chromedp.SetValue("#id_password1", e2eNewPass, chromedp.ByQuery),
-				chromedp.SetValue("#id_password2", e2eNewPass, chromedp.ByQuery))
-			tb.clickAndWait(`input[name="_save"]`)
-			tb.check("admin-user-change")
-			tb.do("staff, may view lettings",
-				chromedp.Click("#id_is_staff", chromedp.ByQuery),
-				chromedp.Evaluate(`[...document.querySelectorAll("#id_user_permissions option")].find(o => o.text.endsWith("Can view letting")).selected = true`, nil))
-			tb.clickAndWait(`input[name="_save"]`)
-			tb.wantText(".messagelist", "was changed successfully.")
-			tb.clickAndWait(`#logout-form button`)
+		tb.login(e2eUser, e2ePassword)
+		tb.open("/admin/auth/user/add/", "admin-user-add")
+		tb.do("the new user",
+			chromedp.SetValue("#id_username", viewer, chromedp.ByQuery),
+			chromedp.SetValue("#id_password1", e2eNewPass, chromedp.ByQuery),
+			chromedp.SetValue("#id_password2", e2eNewPass, chromedp.ByQuery))
+		tb.clickAndWait(`input[name="_save"]`)
+		tb.check("admin-user-change")
+		tb.do("staff, may view lettings",
+			chromedp.Click("#id_is_staff", chromedp.ByQuery),
+			chromedp.Evaluate(`[...document.querySelectorAll("#id_user_permissions option")].find(o => o.text.endsWith("Can view letting")).selected = true`, nil))
+		tb.clickAndWait(`input[name="_save"]`)
+		tb.wantText(".messagelist", "was changed successfully.")
+		tb.clickAndWait(`#logout-form button`)
 
-			tb.login(viewer, e2eNewPass)
-			tb.wantPath("/admin/")
-			tb.check("admin-index-view-only")
-			tb.clickAndWait(`a[href="/admin/lettings/letting/"]`)
-			tb.check("admin-changelist-view-only")
-			// Exporting is viewing, so the viewer keeps that action only.
-			var adds int
-			var actions []string
-			tb.do("no add, no delete action",
-				chromedp.Evaluate(`document.querySelectorAll('a[href$="/add/"]').length`, &adds),
-				chromedp.Evaluate(`[...document.querySelectorAll('select[name="action"] option')].map(o => o.value).filter(v => v)`, &actions))
-			if adds != 0 || strings.Join(actions, ",") != "export_csv" {
-				t.Errorf("got %d add links and actions %v, want none and only export_csv for a viewer", adds, actions)
-			}
-			tb.clickAndWait(`#result_list a[href="/admin/lettings/letting/1/change/"]`)
-			tb.check("admin-view-form")
-			tb.wantText("h1", "View letting")
-			var inputs, deletes int
-			tb.do("nothing to edit",
-				chromedp.Evaluate(`document.querySelectorAll('main input:not([type="hidden"]), main select, main textarea').length`, &inputs),
-				chromedp.Evaluate(`document.querySelectorAll('a.deletelink').length`, &deletes))
-			if inputs != 0 || deletes != 0 {
-				t.Errorf("got %d form fields and %d delete links, want a read-only page", inputs, deletes)
-			}
-			tb.wantText("main", "Joshua Tree Green Haus /w Hot Tub", "Close")
-			tb.clickAndWait(`#logout-form button`)
-		})
-	}
+		tb.login(viewer, e2eNewPass)
+		tb.wantPath("/admin/")
+		tb.check("admin-index-view-only")
+		tb.clickAndWait(`a[href="/admin/lettings/letting/"]`)
+		tb.check("admin-changelist-view-only")
+		// Exporting is viewing, so the viewer keeps that action only.
+		var adds int
+		var actions []string
+		tb.do("no add, no delete action",
+			chromedp.Evaluate(`document.querySelectorAll('a[href$="/add/"]').length`, &adds),
+			chromedp.Evaluate(`[...document.querySelectorAll('select[name="action"] option')].map(o => o.value).filter(v => v)`, &actions))
+		if adds != 0 || strings.Join(actions, ",") != "export_csv" {
+			t.Errorf("got %d add links and actions %v, want none and only export_csv for a viewer", adds, actions)
+		}
+		tb.clickAndWait(`#result_list a[href="/admin/lettings/letting/1/change/"]`)
+		tb.check("admin-view-form")
+		tb.wantText("h1", "View letting")
+		var inputs, deletes int
+		tb.do("nothing to edit",
+			chromedp.Evaluate(`document.querySelectorAll('main input:not([type="hidden"]), main select, main textarea').length`, &inputs),
+			chromedp.Evaluate(`document.querySelectorAll('a.deletelink').length`, &deletes))
+		if inputs != 0 || deletes != 0 {
+			t.Errorf("got %d form fields and %d delete links, want a read-only page", inputs, deletes)
+		}
+		tb.wantText("main", "Joshua Tree Green Haus /w Hot Tub", "Close")
+		tb.clickAndWait(`#logout-form button`)
+	})
 }
 
 // TestBrowserCrossOrigin: a page on another origin that auto-submits a form
@@ -673,8 +670,7 @@ func TestBrowserCrossOrigin(t *testing.T) {
 	}))
 	defer evil.Close()
 
-	tb := e2eBrowser(t, site, "1280")
-	tb.do("viewport", chromedp.EmulateViewport(1280, 900))
+	tb := e2eBrowser(t, site, e2eViewports[1])
 	tb.login(e2eUser, e2ePassword)
 	tb.wantPath("/admin/")
 
