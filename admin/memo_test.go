@@ -12,6 +12,8 @@ import (
 	"oclettings/app/database"
 )
 
+// On SQLite only: PostgreSQL's data version follows every write on the
+// server, other tests' too, and this test needs it to stand still.
 func TestMemo(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "db.sqlite3")

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/uptrace/bun"
+	bundialect "github.com/uptrace/bun/dialect"
 	"github.com/uptrace/bun/migrate"
 )
 
@@ -45,6 +46,43 @@ func dialectFor(kind string) (dialect, error) {
 type Migrator struct {
 	m  *migrate.Migrator
 	ms *migrate.Migrations
+	db *bun.DB
+}
+
+// lockKey names the PostgreSQL advisory lock that serialises schema changes
+// and the seed between instances sharing a database ("oclmig" in ASCII).
+const lockKey = 0x6f636c6d6967
+
+// lock makes instances that start together on one PostgreSQL database take
+// turns: the first applies the migrations, the others wait for it and then
+// find nothing pending. The lock belongs to a connection, so a process that
+// dies holding it releases it. SQLite needs none: it serves one machine, and
+// its instances are started one at a time.
+func (mg *Migrator) lock(ctx context.Context) (unlock func(), err error) {
+	if mg.db.Dialect().Name() != bundialect.PG {
+		return func() {}, nil
+	}
+	conn, err := mg.db.Conn(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := conn.ExecContext(ctx, "SELECT pg_advisory_lock(?)", lockKey); err != nil {
+		_ = conn.Close()
+		return nil, fmt.Errorf("wait for other instances' migrations: %w", err)
+	}
+	return func() {
+		_, _ = conn.ExecContext(context.WithoutCancel(ctx), "SELECT pg_advisory_unlock(?)", lockKey)
+		_ = conn.Close()
+	}, nil
+}
+
+// lockTx is lock for the length of a transaction.
+func lockTx(ctx context.Context, tx bun.Tx) error {
+	if tx.Dialect().Name() != bundialect.PG {
+		return nil
+	}
+	_, err := tx.ExecContext(ctx, "SELECT pg_advisory_xact_lock(?)", lockKey)
+	return err
 }
 
 // Migration is one migration's name and state.
@@ -70,7 +108,7 @@ func NewMigrator(db *bun.DB, kind string) (*Migrator, error) {
 	if err := ms.Discover(sqlFiles); err != nil {
 		return nil, err
 	}
-	return &Migrator{ms: ms, m: migrate.NewMigrator(db, ms,
+	return &Migrator{ms: ms, db: db, m: migrate.NewMigrator(db, ms,
 		migrate.WithTableName("schema_migrations"),
 		migrate.WithLocksTableName("schema_migration_locks"),
 		// Record a migration only once it has committed, so a failed one is
@@ -83,6 +121,11 @@ func NewMigrator(db *bun.DB, kind string) (*Migrator, error) {
 // Up applies every pending migration in order, calling applied after each
 // one commits. It stops at the first failure.
 func (mg *Migrator) Up(ctx context.Context, applied func(name string)) error {
+	unlock, err := mg.lock(ctx)
+	if err != nil {
+		return err
+	}
+	defer unlock()
 	pending, err := mg.Pending(ctx)
 	if err != nil {
 		return err
@@ -107,6 +150,11 @@ func (mg *Migrator) Up(ctx context.Context, applied func(name string)) error {
 // Down rolls back the most recently applied migration and returns its name,
 // or "" when none is applied.
 func (mg *Migrator) Down(ctx context.Context) (string, error) {
+	unlock, err := mg.lock(ctx)
+	if err != nil {
+		return "", err
+	}
+	defer unlock()
 	all, err := mg.all(ctx)
 	if err != nil {
 		return "", err

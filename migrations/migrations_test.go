@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"slices"
 	"sort"
+	"strings"
 	"testing"
 
 	"oclettings/app/auth"
@@ -33,14 +34,16 @@ func openEmpty(t *testing.T) (*database.DB, *migrations.Migrator) {
 func tables(t *testing.T, db *database.DB) []string {
 	t.Helper()
 	var names []string
-	err := db.Read.NewSelect().TableExpr("sqlite_master").Column("name").
-		Where("type = 'table'").Where("name NOT LIKE 'sqlite_%'").
-		Where("name NOT LIKE 'schema_migration%'").
-		OrderExpr("name").Scan(context.Background(), &names)
-	if err != nil {
+	q := db.Read.NewSelect().TableExpr("sqlite_master").Column("name").
+		Where("type = 'table'").Where("name NOT LIKE 'sqlite_%'")
+	if db.Kind == "postgres" {
+		q = db.Read.NewSelect().TableExpr("information_schema.tables").ColumnExpr("table_name::text").
+			Where("table_schema = current_schema()")
+	}
+	if err := q.OrderExpr("1").Scan(context.Background(), &names); err != nil {
 		t.Fatal(err)
 	}
-	return names
+	return slices.DeleteFunc(names, func(n string) bool { return strings.HasPrefix(n, "schema_migration") })
 }
 
 func TestUpDownUp(t *testing.T) {

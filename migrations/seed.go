@@ -70,6 +70,9 @@ func (r SeedReport) String() string {
 func Seed(ctx context.Context, db *bun.DB) (SeedReport, error) {
 	var report SeedReport
 	err := db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		if err := lockTx(ctx, tx); err != nil { // one seed at a time, across instances
+			return err
+		}
 		loaded, err := tx.NewSelect().Model((*loadedSet)(nil)).Where("name = ?", referenceSet).Exists(ctx)
 		if err != nil {
 			return err

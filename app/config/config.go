@@ -27,9 +27,19 @@ import (
 
 // Database says which database to open.
 type Database struct {
-	Kind string // "sqlite" for now
+	Kind string // "sqlite" or "postgres"
 	Path string // the SQLite file path, for Kind == "sqlite"
-	URL  string // the raw DATABASE_URL value as given
+	Host string // host and port of the PostgreSQL server, for Kind == "postgres"
+	URL  string // the raw DATABASE_URL value as given; may hold a password
+}
+
+// Where names the database for operators: the SQLite file, or the
+// PostgreSQL host and database, never the password.
+func (d Database) Where() string {
+	if d.Kind == "sqlite" {
+		return d.Path
+	}
+	return redactURL(d.URL)
 }
 
 // Config is the validated application configuration.
@@ -95,7 +105,7 @@ const (
 	minSecretKeyLen       = 32
 	generatedSecretKeyLen = 50
 
-	supportedDatabases = "sqlite:PATH"
+	supportedDatabases = "sqlite:PATH or postgres://USER:PASSWORD@HOST:PORT/DATABASE"
 	devAllowedHosts    = "localhost,127.0.0.1,[::1]"
 )
 
@@ -148,7 +158,7 @@ func options() []option {
 			name:  "DATABASE_URL",
 			vars:  []string{"DATABASE_URL"},
 			def:   constant("sqlite:oc-lettings.sqlite3"),
-			parse: func(c *Config, raw string) (err error) { c.Database, err = parseDatabaseURL(raw); return err },
+			parse: func(c *Config, raw string) (err error) { c.Database, err = ParseDatabaseURL(raw); return err },
 			show:  func(c *Config) string { return redactURL(c.Database.URL) },
 		},
 		{
@@ -455,8 +465,8 @@ func parseBool(raw string) (bool, error) {
 	return false, fmt.Errorf("%q is not a boolean; use true/false, 1/0, yes/no or on/off", raw)
 }
 
-// parseDatabaseURL is the place to add "postgres": one more case in the switch.
-func parseDatabaseURL(raw string) (Database, error) {
+// ParseDatabaseURL reads a DATABASE_URL value: sqlite:PATH or a PostgreSQL URL.
+func ParseDatabaseURL(raw string) (Database, error) {
 	scheme, rest, ok := strings.Cut(raw, ":")
 	if !ok || !isURLScheme(scheme) {
 		// Not echoing raw: a mistyped PostgreSQL URL would carry a password.
@@ -475,6 +485,8 @@ func parseDatabaseURL(raw string) (Database, error) {
 			return Database{}, fmt.Errorf("%q: the path after sqlite: is taken literally, not as a URL; write sqlite:relative/path or sqlite:/absolute/path", raw)
 		}
 		return Database{Kind: "sqlite", Path: rest, URL: raw}, nil
+	case "postgres", "postgresql":
+		return parsePostgresURL(raw)
 	}
 	return Database{}, fmt.Errorf("unsupported scheme %q; supported: %s", scheme, supportedDatabases)
 }
@@ -496,15 +508,38 @@ func isURLScheme(s string) bool {
 	return true
 }
 
-// redactURL hides a password in a future PostgreSQL URL; SQLite URLs pass
-// through unchanged.
+// parsePostgresURL checks the shape of a PostgreSQL URL. The driver reads
+// the rest (sslmode, sslrootcert, connect_timeout…) when it connects, so
+// every option libpq documents keeps its meaning.
+func parsePostgresURL(raw string) (Database, error) {
+	u, err := url.Parse(raw)
+	if err != nil {
+		// url's errors quote the input, password included.
+		return Database{}, errors.New("not a valid PostgreSQL URL; use postgres://USER:PASSWORD@HOST:PORT/DATABASE (a password with special characters must be percent-encoded)")
+	}
+	if u.Hostname() == "" {
+		return Database{}, errors.New("the PostgreSQL URL has no host; use postgres://USER:PASSWORD@HOST:PORT/DATABASE")
+	}
+	if strings.Trim(u.Path, "/") == "" {
+		return Database{}, fmt.Errorf("the PostgreSQL URL for host %s names no database; add it after the host: postgres://USER:PASSWORD@%s/DATABASE", u.Host, u.Host)
+	}
+	host := u.Host
+	if u.Port() == "" {
+		host += ":5432"
+	}
+	return Database{Kind: "postgres", Host: host, URL: raw}, nil
+}
+
+// redactURL hides the password of a PostgreSQL URL, in its user part or its
+// query; SQLite URLs pass through unchanged.
 func redactURL(raw string) string {
 	u, err := url.Parse(raw)
-	if err != nil || u.User == nil {
-		return raw
-	}
-	if _, ok := u.User.Password(); !ok {
+	if err != nil || u.Scheme == "sqlite" {
 		return raw // re-encoding could change how a plain path reads
+	}
+	if q := u.Query(); q.Has("password") {
+		q.Set("password", "xxxxx") // as url.Redacted writes the user part's
+		u.RawQuery = q.Encode()
 	}
 	return u.Redacted()
 }

@@ -233,6 +233,9 @@ func TestDatabaseURL(t *testing.T) {
 		{"upper-case scheme", "SQLite:app.db", config.Database{Kind: "sqlite", Path: "app.db", URL: "SQLite:app.db"}},
 		{"trimmed", "  sqlite:app.db\n", config.Database{Kind: "sqlite", Path: "app.db", URL: "sqlite:app.db"}},
 		{"path with spaces", "sqlite:my data/app.db", config.Database{Kind: "sqlite", Path: "my data/app.db", URL: "sqlite:my data/app.db"}},
+		{"postgres", "postgres://u:p@db.example:6543/app?sslmode=verify-full", config.Database{Kind: "postgres", Host: "db.example:6543", URL: "postgres://u:p@db.example:6543/app?sslmode=verify-full"}},
+		{"postgresql, default port", "postgresql://u@db/app", config.Database{Kind: "postgres", Host: "db:5432", URL: "postgresql://u@db/app"}},
+		{"ipv6 host", "postgres://[::1]/app", config.Database{Kind: "postgres", Host: "[::1]:5432", URL: "postgres://[::1]/app"}},
 	}
 	for _, tc := range valid {
 		t.Run(tc.name, func(t *testing.T) {
@@ -251,7 +254,9 @@ func TestDatabaseURL(t *testing.T) {
 		{"memory", "sqlite::memory:", []string{"in-memory", "read pool", "write connection"}},
 		{"memory uri", "sqlite:file:x?mode=memory&cache=shared", []string{"in-memory"}},
 		{"url form", "sqlite:///app.db", []string{"taken literally", "sqlite:/absolute/path"}},
-		{"postgres", "postgres://user:hunter2@db:5432/app", []string{`unsupported scheme "postgres"`, "supported: sqlite:PATH"}},
+		{"postgres without host", "postgres://user:hunter2@/app", []string{"no host", "postgres://USER:PASSWORD@HOST:PORT/DATABASE"}},
+		{"postgres without database", "postgres://user:hunter2@db:5432", []string{"host db:5432 names no database"}},
+		{"postgres unparsable", "postgres://user:hunter2@db:port/app", []string{"not a valid PostgreSQL URL", "percent-encoded"}},
 		{"mysql", "mysql://db/app", []string{`unsupported scheme "mysql"`, "supported: sqlite:PATH"}},
 		{"no scheme", "app.db", []string{"not a database URL", "supported: sqlite:PATH"}},
 		{"garbage before colon", "user pass:hunter2@x", []string{"not a database URL", "supported: sqlite:PATH"}},
@@ -265,7 +270,7 @@ func TestDatabaseURL(t *testing.T) {
 	}
 
 	t.Run("password never echoed", func(t *testing.T) {
-		for _, raw := range []string{"postgres://user:hunter2@db/app", "user pass:hunter2@x"} {
+		for _, raw := range []string{"postgres://user:hunter2@/app", "postgres://user:hunter2@db", "postgres://user:hunter2@db:x/app", "user pass:hunter2@x"} {
 			ps := loadErr(t, prod(map[string]string{"DATABASE_URL": raw}))
 			for _, p := range ps {
 				if strings.Contains(p.Message, "hunter2") {
@@ -789,7 +794,7 @@ func TestAllProblemsReportedTogether(t *testing.T) {
 			name: "every option wrong, in table order",
 			env: map[string]string{
 				"DJANGO_DEBUG":              "perhaps",
-				"DATABASE_URL":              "postgres://db/app",
+				"DATABASE_URL":              "mysql://db/app",
 				"PORT":                      "0",
 				"SECRET_KEY_FILE":           filepath.Join(dir, "nope"),
 				"DJANGO_ALLOWED_HOSTS":      "https://x.com",
@@ -997,6 +1002,12 @@ func TestDumpHandBuiltConfig(t *testing.T) {
 			}
 		})
 	}
+	t.Run("password in the query", func(t *testing.T) {
+		c := &config.Config{Database: config.Database{URL: "postgres://db/app?sslmode=require&password=hunter2"}}
+		if got, want := setting(t, c, "DATABASE_URL").Value, "postgres://db/app?password=xxxxx&sslmode=require"; got != want {
+			t.Errorf("got %q, want %q", got, want)
+		}
+	})
 	unchanged := []string{"postgres://app@db/app", "sqlite:/data/my db.sqlite3", "sqlite:a%zz.db"}
 	for _, u := range unchanged {
 		t.Run("unchanged "+u, func(t *testing.T) {

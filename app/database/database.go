@@ -48,6 +48,8 @@ func Open(ctx context.Context, cfg config.Database, opts Options) (*DB, error) {
 	switch cfg.Kind {
 	case "sqlite":
 		return openSQLite(ctx, cfg.Path, opts)
+	case "postgres":
+		return openPostgres(ctx, cfg)
 	default:
 		return nil, fmt.Errorf("unsupported database kind %q", cfg.Kind)
 	}
@@ -86,11 +88,17 @@ func openSQLite(ctx context.Context, path string, opts Options) (*DB, error) {
 		_ = write.Close()
 		return nil, err
 	}
-	watch, err := newVersionWatch(ctx, path)
+	watchDB, err := sql.Open("sqlite", path+"?_pragma=busy_timeout(5000)&_pragma=query_only(1)")
 	if err != nil {
 		_ = read.Close()
 		_ = write.Close()
-		return nil, err
+		return nil, fmt.Errorf("open database %s: %w", path, err)
+	}
+	watch, err := newVersionWatch(ctx, watchDB, "PRAGMA data_version")
+	if err != nil {
+		_ = read.Close()
+		_ = write.Close()
+		return nil, fmt.Errorf("open database %s: %w", path, describe(err))
 	}
 	return &DB{Write: write.WithQueryHook(watch), Read: read, Kind: "sqlite", version: watch}, nil
 }
@@ -126,6 +134,9 @@ func describe(err error) error {
 
 // Close closes both handles.
 func (db *DB) Close() error {
+	if db.Read == db.Write {
+		return errors.Join(db.version.close(), db.Write.Close())
+	}
 	return errors.Join(db.version.close(), db.Read.Close(), db.Write.Close())
 }
 
@@ -143,11 +154,14 @@ func IsUniqueViolation(err error) bool {
 	if errors.As(err, &se) {
 		return se.Code() == sqlite3.SQLITE_CONSTRAINT_UNIQUE || se.Code() == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY
 	}
-	return false
+	return pgCode(err) == pgUniqueViolation
 }
 
 // IsForeignKeyViolation reports whether err is a foreign-key constraint failure.
 func IsForeignKeyViolation(err error) bool {
 	var se *sqlite.Error
-	return errors.As(err, &se) && se.Code() == sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY
+	if errors.As(err, &se) {
+		return se.Code() == sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY
+	}
+	return pgCode(err) == pgForeignKeyViolation
 }

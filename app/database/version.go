@@ -3,7 +3,8 @@ package database
 import (
 	"context"
 	"database/sql"
-	"fmt"
+	"hash/maphash"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -16,7 +17,7 @@ import (
 // whenever a change may have been committed since it was last read.
 type DataVersion struct {
 	Local  uint64 // commits made through this process's write handle
-	Shared uint64 // SQLite's data_version: commits by any other process
+	Shared uint64 // what the database says of commits by any other process
 }
 
 // sharedPollInterval is how old the shared counter may get before a request
@@ -27,7 +28,13 @@ const sharedPollInterval = time.Millisecond
 
 // versionWatch keeps the DataVersion cheap enough to ask on every request:
 // a read of two atomics, and at most once a millisecond, under load only,
-// one PRAGMA data_version (which costs system calls).
+// one query of the shared counter.
+//
+// The shared counter is a query whose answer changes whenever another
+// connection commits: SQLite's PRAGMA data_version, or PostgreSQL's current
+// snapshot, whose list of running transactions changes as each write
+// transaction starts and ends (so a page rendered while another instance's
+// edit was still uncommitted is dropped once that edit commits).
 type versionWatch struct {
 	local    atomic.Uint64
 	shared   atomic.Uint64
@@ -35,37 +42,36 @@ type versionWatch struct {
 	polling  atomic.Bool
 
 	db    *sql.DB
+	query string
+	seed  maphash.Seed
 	mu    sync.Mutex // guards conn, stmt and epoch
 	conn  *sql.Conn
 	stmt  *sql.Stmt
 	epoch uint64 // bumped when the connection is replaced, since its counter starts afresh
 }
 
-func newVersionWatch(ctx context.Context, path string) (*versionWatch, error) {
-	db, err := sql.Open("sqlite", path+"?_pragma=busy_timeout(5000)&_pragma=query_only(1)")
-	if err != nil {
-		return nil, fmt.Errorf("open database %s: %w", path, err)
-	}
-	w := &versionWatch{db: db}
+// newVersionWatch watches through db, which it owns and closes, with query.
+func newVersionWatch(ctx context.Context, db *sql.DB, query string) (*versionWatch, error) {
+	w := &versionWatch{db: db, query: query, seed: maphash.MakeSeed()}
 	if err := w.connect(ctx); err != nil {
 		_ = db.Close()
-		return nil, fmt.Errorf("open database %s: %w", path, describe(err))
+		return nil, err
 	}
 	if err := w.poll(ctx, time.Now()); err != nil {
 		_ = w.close()
-		return nil, fmt.Errorf("open database %s: %w", path, describe(err))
+		return nil, err
 	}
 	return w, nil
 }
 
-// connect opens the watch's own connection. PRAGMA data_version moves when
-// any other connection commits, and this one never writes.
+// connect opens the watch's own connection, which never writes: SQLite's
+// data_version counts the commits of every connection but the one asking.
 func (w *versionWatch) connect(ctx context.Context) error {
 	conn, err := w.db.Conn(ctx)
 	if err != nil {
 		return err
 	}
-	stmt, err := conn.PrepareContext(ctx, "PRAGMA data_version")
+	stmt, err := conn.PrepareContext(ctx, w.query)
 	if err != nil {
 		_ = conn.Close()
 		return err
@@ -90,7 +96,7 @@ func (w *versionWatch) current(ctx context.Context) (DataVersion, error) {
 func (w *versionWatch) poll(ctx context.Context, now time.Time) error {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	var v int64
+	var v []byte
 	if err := w.stmt.QueryRowContext(ctx).Scan(&v); err != nil {
 		// A broken connection is replaced; its successor counts from a new
 		// start, which the epoch keeps apart from the old numbers.
@@ -103,7 +109,11 @@ func (w *versionWatch) poll(ctx context.Context, now time.Time) error {
 			return err
 		}
 	}
-	w.shared.Store(w.epoch<<40 | uint64(v))
+	var h maphash.Hash
+	h.SetSeed(w.seed)
+	h.WriteString(strconv.FormatUint(w.epoch, 10) + ":")
+	h.Write(v)
+	w.shared.Store(h.Sum64())
 	w.polledAt.Store(now.UnixNano())
 	return nil
 }

@@ -14,10 +14,20 @@ func searchTerms(q string) []string {
 }
 
 // likePattern makes a term a LIKE pattern that matches it anywhere, with
-// the wildcards % and _ (and the escape character) taken literally.
+// the wildcards % and _ (and the escape character) taken literally. Only
+// ASCII letters are folded, because only those fold in the database (SQLite's
+// LIKE, PostgreSQL's ILIKE under the "C" collation): folding "É" here would
+// make a search for "Éclair" miss "Éclair".
 func likePattern(term string) string {
 	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
-	return "%" + strings.ToLower(r.Replace(term)) + "%"
+	return "%" + strings.Map(asciiLower, r.Replace(term)) + "%"
+}
+
+func asciiLower(r rune) rune {
+	if r >= 'A' && r <= 'Z' {
+		return r + 'a' - 'A'
+	}
+	return r
 }
 
 // WhereSearch requires every term of q to match, case-insensitively, one

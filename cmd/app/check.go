@@ -38,7 +38,7 @@ func checkCommand() command {
 				return err
 			}
 			defer db.Close()
-			fmt.Fprintf(e.stdout, "\nDatabase: %s at %s: connected\n", db.Kind, cfg.Database.Path)
+			fmt.Fprintf(e.stdout, "\nDatabase: %s at %s: connected\n", db.Kind, cfg.Database.Where())
 			pending, err := m.Pending(ctx)
 			if err != nil {
 				return err

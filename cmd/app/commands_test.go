@@ -20,6 +20,7 @@ import (
 	"oclettings/app/config"
 	"oclettings/app/database"
 	"oclettings/app/models"
+	"oclettings/migrations/testdb"
 )
 
 // openSite opens the database a test's commands work on.
@@ -59,12 +60,12 @@ func TestMigrate(t *testing.T) {
 
 	t.Run("status", func(t *testing.T) {
 		r := app(t, vars, "", "migrate", "status")
-		r.want(t, exitOK, "[X] 20261125000001_auth", "8 applied, 0 pending")
+		r.want(t, exitOK, "[X] 20261125000001_auth", "9 applied, 0 pending")
 	})
 	t.Run("down then status then up", func(t *testing.T) {
-		app(t, vars, "", "migrate", "down").want(t, exitOK, "Rolled back migration 20261125000008_admin_history")
-		app(t, vars, "", "migrate", "status").want(t, exitOK, "[ ] 20261125000008_admin_history  (pending)", "7 applied, 1 pending")
-		app(t, vars, "", "migrate", "--no-seed").want(t, exitOK, "Applied migration 20261125000008_admin_history", "reference data skipped")
+		app(t, vars, "", "migrate", "down").want(t, exitOK, "Rolled back migration 20261125000009_postgres_byte_order")
+		app(t, vars, "", "migrate", "status").want(t, exitOK, "[ ] 20261125000009_postgres_byte_order  (pending)", "8 applied, 1 pending")
+		app(t, vars, "", "migrate", "--no-seed").want(t, exitOK, "Applied migration 20261125000009_postgres_byte_order", "reference data skipped")
 		if got := count(t, db, "lettings_letting"); got != 6 {
 			t.Errorf("got %d lettings, want the 6 kept", got)
 		}
@@ -89,7 +90,7 @@ func TestMigrateDownOnEmptyDatabase(t *testing.T) {
 }
 
 func TestMigrateRefusesAFileThatIsNotADatabase(t *testing.T) {
-	vars := siteEnv(t)
+	vars := sqliteEnv(t)
 	path := strings.TrimPrefix(vars["DATABASE_URL"], "sqlite:")
 	if err := os.WriteFile(path, []byte(strings.Repeat("not a database ", 200)), 0o600); err != nil {
 		t.Fatal(err)
@@ -289,20 +290,26 @@ func prodVars(t *testing.T) map[string]string {
 		"SENTRY_DSN", "http://public@127.0.0.1:9/42") // loopback: a test never reaches a real Sentry
 }
 
+func TestCheckMissingSQLiteFile(t *testing.T) {
+	vars := with(prodVars(t), "DATABASE_URL", sqliteEnv(t)["DATABASE_URL"])
+	app(t, vars, "", "check").want(t, exitFailure, "Configuration:", "database does not exist", "run `app migrate` to create it")
+	if _, err := os.Stat(strings.TrimPrefix(vars["DATABASE_URL"], "sqlite:")); !errors.Is(err, os.ErrNotExist) {
+		t.Error("got a database file created by check, want none")
+	}
+}
+
 func TestCheck(t *testing.T) {
 	vars := prodVars(t)
-
-	t.Run("missing database", func(t *testing.T) {
-		app(t, vars, "", "check").want(t, exitFailure, "Configuration:", "database does not exist", "run `app migrate` to create it")
-		if _, err := os.Stat(strings.TrimPrefix(vars["DATABASE_URL"], "sqlite:")); !errors.Is(err, os.ErrNotExist) {
-			t.Error("got a database file created by check, want none")
-		}
-	})
+	if testdb.Postgres() { // a PostgreSQL database exists before migrate; an SQLite file does not
+		t.Run("empty database", func(t *testing.T) {
+			app(t, vars, "", "check").want(t, exitFailure, "Database: postgres at postgres://", "connected", "Migrations: 9 pending", "run `app migrate`")
+		})
+	}
 
 	app(t, vars, "", "migrate", "--no-seed").want(t, exitOK)
 	app(t, vars, "", "migrate", "down").want(t, exitOK)
 	t.Run("pending migrations", func(t *testing.T) {
-		app(t, vars, "", "check").want(t, exitFailure, "Migrations: 1 pending: 20261125000008_admin_history", "run `app migrate`")
+		app(t, vars, "", "check").want(t, exitFailure, "Migrations: 1 pending: 20261125000009_postgres_byte_order", "run `app migrate`")
 	})
 
 	app(t, vars, "", "migrate").want(t, exitOK)

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"oclettings/app/web"
+	"oclettings/migrations/testdb"
 )
 
 // result is what a command did.
@@ -37,11 +38,18 @@ func appContext(ctx context.Context, t *testing.T, vars map[string]string, stdin
 	return result{code, stdout.String(), stderr.String()}
 }
 
-// siteEnv returns the environment of a site whose database is a new file in a
-// temporary directory.
+// siteEnv returns the environment of a site on a new, empty database: a
+// file in a temporary directory, or a PostgreSQL schema of its own (see
+// testdb).
 func siteEnv(t *testing.T) map[string]string {
 	t.Helper()
-	return map[string]string{"DATABASE_URL": "sqlite:" + filepath.Join(t.TempDir(), "site.sqlite3")}
+	return map[string]string{"DATABASE_URL": testdb.Config(t).URL}
+}
+
+// sqliteEnv is siteEnv for the tests of what only an SQLite file has.
+func sqliteEnv(t *testing.T) map[string]string {
+	t.Helper()
+	return map[string]string{"DATABASE_URL": testdb.SQLite(t).URL}
 }
 
 // with returns a copy of vars with more variables set.

@@ -13,6 +13,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -116,7 +117,7 @@ func TestReadyz(t *testing.T) {
 }
 
 func TestBackupDuringWrites(t *testing.T) {
-	vars := siteEnv(t)
+	vars := sqliteEnv(t)
 	app(t, vars, "", "migrate").want(t, exitOK)
 	db := openSite(t, vars)
 	ctx, cancel := context.WithCancel(context.Background())
@@ -151,7 +152,18 @@ func TestBackupDuringWrites(t *testing.T) {
 	app(t, vars, "", "backup", "--force", path).want(t, exitOK, "integrity ok")
 	app(t, vars, "", "backup").want(t, exitUsage, "give exactly one PATH")
 	app(t, vars, "", "backup", filepath.Join(t.TempDir(), "no", "such", "dir.sqlite3")).want(t, exitFailure, "backup to")
-	app(t, siteEnv(t), "", "backup", path+"2").want(t, exitFailure, "database does not exist")
+	app(t, sqliteEnv(t), "", "backup", path+"2").want(t, exitFailure, "database does not exist")
+}
+
+func TestBackupRefersPostgreSQLToPgDump(t *testing.T) {
+	if !testdb.Postgres() {
+		t.Skip("runs on PostgreSQL: set " + testdb.URLVariable)
+	}
+	path := filepath.Join(t.TempDir(), "backup.sqlite3")
+	app(t, siteEnv(t), "", "backup", path).want(t, exitFailure, "pg_dump", "docs/operations.md")
+	if _, err := os.Stat(path); !errors.Is(err, os.ErrNotExist) {
+		t.Error("got a file written, want none")
+	}
 }
 
 // startServer builds the binary and starts `app serve` on a fresh database,
@@ -160,7 +172,7 @@ func startServer(t *testing.T) (*exec.Cmd, string, *bytes.Buffer) {
 	t.Helper()
 	bin := appBinary(t)
 	port := freePort(t)
-	env := []string{"DEBUG=true", "PORT=" + port, "DATABASE_URL=sqlite:" + filepath.Join(t.TempDir(), "db.sqlite3"), "SHUTDOWN_TIMEOUT=10s"}
+	env := []string{"DEBUG=true", "PORT=" + port, "DATABASE_URL=" + testdb.Config(t).URL, "SHUTDOWN_TIMEOUT=10s"}
 	if out, err := (&exec.Cmd{Path: bin, Args: []string{bin, "migrate"}, Env: env}).CombinedOutput(); err != nil {
 		t.Fatalf("migrate: %v\n%s", err, out)
 	}

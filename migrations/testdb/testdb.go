@@ -1,22 +1,42 @@
 // Package testdb gives tests a fresh database, migrated and optionally
-// seeded, on a temporary SQLite file that disappears with the test.
+// seeded: a temporary SQLite file by default or, when TEST_DATABASE_URL
+// names a PostgreSQL server, a schema of its own on that server, so that the
+// same tests run on both databases without seeing each other's data.
 package testdb
 
 import (
 	"context"
+	"crypto/rand"
+	"database/sql"
+	"net/url"
+	"os"
 	"path/filepath"
+	"strings"
+	"sync"
 	"testing"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // the "pgx" driver for the schema set-up
 
 	"oclettings/app/config"
 	"oclettings/app/database"
 	"oclettings/migrations"
 )
 
-// Open returns a migrated database in a temporary directory, without data.
+// URLVariable names the PostgreSQL server the tests run on; unset, they run
+// on SQLite.
+const URLVariable = "TEST_DATABASE_URL"
+
+// Open returns a migrated database without data.
 func Open(t testing.TB) *database.DB {
 	t.Helper()
+	return OpenConfig(t, Config(t))
+}
+
+// OpenConfig opens and migrates the database cfg names.
+func OpenConfig(t testing.TB, cfg config.Database) *database.DB {
+	t.Helper()
 	ctx := context.Background()
-	db, err := database.Open(ctx, Config(t), database.Options{})
+	db, err := database.Open(ctx, cfg, database.Options{})
 	if err != nil {
 		t.Fatalf("open test database: %v", err)
 	}
@@ -41,9 +61,67 @@ func Seeded(t testing.TB) *database.DB {
 	return db
 }
 
-// Config names a new database file in a temporary directory.
+// Postgres reports whether the tests run on PostgreSQL.
+func Postgres() bool { return os.Getenv(URLVariable) != "" }
+
+// Config names a new, empty database for the test: a file in a temporary
+// directory, or a new PostgreSQL schema dropped when the test ends.
 func Config(t testing.TB) config.Database {
+	t.Helper()
+	if Postgres() {
+		return postgresSchema(t)
+	}
+	return SQLite(t)
+}
+
+// SQLite names a new SQLite file, for the tests of what only SQLite has.
+func SQLite(t testing.TB) config.Database {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "test.sqlite3")
 	return config.Database{Kind: "sqlite", Path: path, URL: "sqlite:" + path}
+}
+
+var admin struct {
+	once sync.Once
+	db   *sql.DB
+	err  error
+}
+
+// postgresSchema creates a schema with a random name and returns a URL whose
+// connections put it first on their search_path, so every unqualified table
+// the app and its migrations use lives there.
+func postgresSchema(t testing.TB) config.Database {
+	t.Helper()
+	raw := os.Getenv(URLVariable)
+	admin.once.Do(func() {
+		admin.db, admin.err = sql.Open("pgx", raw)
+		if admin.err == nil {
+			admin.err = admin.db.Ping()
+		}
+	})
+	if admin.err != nil {
+		// Never a skip: a set variable means the PostgreSQL run was asked for.
+		t.Fatalf("%s is set but the server does not answer: %v", URLVariable, admin.err)
+	}
+	schema := "test_" + strings.ToLower(rand.Text())
+	if _, err := admin.db.Exec("CREATE SCHEMA " + schema); err != nil {
+		t.Fatalf("create test schema: %v", err)
+	}
+	t.Cleanup(func() {
+		if _, err := admin.db.Exec("DROP SCHEMA " + schema + " CASCADE"); err != nil {
+			t.Errorf("drop test schema %s: %v", schema, err)
+		}
+	})
+	u, err := url.Parse(raw)
+	if err != nil {
+		t.Fatalf("%s: %v", URLVariable, err)
+	}
+	q := u.Query()
+	q.Set("search_path", schema)
+	u.RawQuery = q.Encode()
+	cfg, err := config.ParseDatabaseURL(u.String())
+	if err != nil {
+		t.Fatalf("%s: %v", URLVariable, err)
+	}
+	return cfg
 }
