@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"fmt"
 	"net/http"
 	"os"
@@ -109,7 +108,7 @@ func appBinary(t *testing.T) string {
 }
 
 // waitReady waits until url answers 200, or fails with the server's logs.
-func waitReady(t *testing.T, url string, logs *bytes.Buffer) {
+func waitReady(t *testing.T, url string, logs fmt.Stringer) {
 	t.Helper()
 	deadline := time.Now().Add(10 * time.Second)
 	for {

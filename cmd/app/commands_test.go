@@ -401,3 +401,17 @@ func TestCheckSentry(t *testing.T) {
 	}
 	app(t, with(vars, "SENTRY_DSN", ""), "", "check", "--sentry").want(t, exitFailure, "SENTRY_DSN is not set")
 }
+
+func TestUnreachablePostgreSQL(t *testing.T) {
+	addr := "127.0.0.1:" + freePort(t) // nobody listens there
+	vars := map[string]string{"DATABASE_URL": "postgres://app:hunter2@" + addr + "/site"}
+	for _, args := range [][]string{{"migrate"}, {"migrate", "status"}, {"createsuperuser", "--noinput", "--username", "x"}} {
+		t.Run(strings.Join(args, " "), func(t *testing.T) {
+			r := app(t, with(vars, "SUPERUSER_PASSWORD", bossPassword), "", args...)
+			r.want(t, exitFailure, "cannot connect to PostgreSQL at "+addr)
+			if strings.Contains(r.stderr, "hunter2") || strings.Count(strings.TrimSpace(r.stderr), "\n") != 0 {
+				t.Errorf("got %q, want one line without the password", r.stderr)
+			}
+		})
+	}
+}
