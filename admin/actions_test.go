@@ -20,14 +20,3 @@ func TestNeutralise(t *testing.T) {
 		}
 	}
 }
-
-func TestTextList(t *testing.T) {
-	for _, tt := range []struct {
-		in   []string
-		want string
-	}{{nil, ""}, {[]string{"Title"}, "Title"}, {[]string{"Title", "Address"}, "Title and Address"}, {[]string{"A", "B", "C"}, "A, B and C"}} {
-		if got := textList(tt.in); got != tt.want {
-			t.Errorf("textList(%q) = %q, want %q", tt.in, got, tt.want)
-		}
-	}
-}

@@ -188,7 +188,7 @@ func (m *ModelAdmin[T]) save(ctx context.Context, s *Site, r *http.Request, obj 
 				return err
 			}
 			changes := diff(fields, old, now)
-			entry.ActionFlag, entry.ChangeMessage, entry.Changes = models.ActionChange, changeMessage(changes), changes
+			entry.ActionFlag, entry.ChangeMessage, entry.Changes = models.ActionChange, models.ChangeMessage(changes), changes
 		}
 		return models.AddLogEntry(ctx, tx, entry)
 	})
@@ -264,29 +264,6 @@ func diff[T any](fields []Field[T], old, now map[string]string) []models.FieldCh
 		changes = append(changes, c)
 	}
 	return changes
-}
-
-// changeMessage is Django's "Changed Title and Address.".
-func changeMessage(changes []models.FieldChange) string {
-	if len(changes) == 0 {
-		return "No fields changed."
-	}
-	names := make([]string, len(changes))
-	for i, c := range changes {
-		names[i] = c.Field
-	}
-	return "Changed " + textList(names) + "."
-}
-
-// textList joins as Django's get_text_list: "a, b and c".
-func textList(items []string) string {
-	switch len(items) {
-	case 0:
-		return ""
-	case 1:
-		return items[0]
-	}
-	return strings.Join(items[:len(items)-1], ", ") + " and " + items[len(items)-1]
 }
 
 // saved answers a successful save as Django does, by the button pressed.

@@ -2,6 +2,8 @@ package models
 
 import (
 	"context"
+	"strconv"
+	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -40,19 +42,64 @@ type LogEntry struct {
 	Changes       []FieldChange `bun:"changes,type:text,notnull"`
 }
 
+// ChangeMessage words a change as Django's admin does: "Changed Title and
+// Address.", or "No fields changed.".
+func ChangeMessage(changes []FieldChange) string {
+	names := make([]string, len(changes))
+	for i, c := range changes {
+		names[i] = c.Field
+	}
+	return ChangedFields(names)
+}
+
+// ChangedFields words a change of the named fields.
+func ChangedFields(names []string) string {
+	if len(names) == 0 {
+		return "No fields changed."
+	}
+	return "Changed " + TextList(names) + "."
+}
+
+// TextList joins as Django's get_text_list: "a, b and c".
+func TextList(items []string) string {
+	switch len(items) {
+	case 0:
+		return ""
+	case 1:
+		return items[0]
+	}
+	return strings.Join(items[:len(items)-1], ", ") + " and " + items[len(items)-1]
+}
+
 // objectReprLimit is Django's object_repr length; longer strings are cut, not refused.
 const objectReprLimit = 200
 
-// AddLogEntry records an entry, stamping the time when the caller did not.
-func AddLogEntry(ctx context.Context, db bun.IDB, e *LogEntry) error {
+// Clean fits an entry to its columns: Django's action flags only, the
+// object's text cut (not refused) at Django's length, no nil list.
+func (e *LogEntry) Clean() error {
+	errs := FieldErrors{}
+	if e.ActionFlag < ActionAddition || e.ActionFlag > ActionDeletion {
+		errs.Add("action_flag", "Select a valid choice. "+strconv.Itoa(e.ActionFlag)+" is not one of the available choices.")
+	}
 	if e.ActionTime.IsZero() {
-		e.ActionTime = time.Now().UTC()
+		errs.Add("action_time", msgRequired)
 	}
 	if utf8.RuneCountInString(e.ObjectRepr) > objectReprLimit {
 		e.ObjectRepr = string([]rune(e.ObjectRepr)[:objectReprLimit])
 	}
 	if e.Changes == nil {
 		e.Changes = []FieldChange{}
+	}
+	return errs.Err()
+}
+
+// AddLogEntry records an entry, stamping the time when the caller did not.
+func AddLogEntry(ctx context.Context, db bun.IDB, e *LogEntry) error {
+	if e.ActionTime.IsZero() {
+		e.ActionTime = time.Now().UTC()
+	}
+	if err := e.Clean(); err != nil {
+		return err
 	}
 	_, err := db.NewInsert().Model(e).Exec(ctx)
 	return translate(err)

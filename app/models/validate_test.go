@@ -247,3 +247,15 @@ func TestValidationErrorMessage(t *testing.T) {
 		t.Error("got an error for no messages, want nil")
 	}
 }
+
+func TestChangeMessages(t *testing.T) {
+	for _, tt := range []struct {
+		in   []string
+		want string
+	}{{nil, "No fields changed."}, {[]string{"Title"}, "Changed Title."}, {[]string{"Title", "Address"}, "Changed Title and Address."},
+		{[]string{"A", "B", "C"}, "Changed A, B and C."}} {
+		if got := ChangedFields(tt.in); got != tt.want {
+			t.Errorf("ChangedFields(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}

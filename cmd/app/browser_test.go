@@ -50,7 +50,12 @@ type adminSite struct {
 // serves it over TLS, as production would be).
 func newAdminSite(t *testing.T, vars ...string) *adminSite {
 	t.Helper()
-	db := testdb.Seeded(t)
+	return adminSiteOn(t, testdb.Seeded(t), vars...)
+}
+
+// adminSiteOn starts a site on a database the test prepared.
+func adminSiteOn(t *testing.T, db *database.DB, vars ...string) *adminSite {
+	t.Helper()
 	cfg := testConfig(t, vars...)
 	c := &clock{now: time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)}
 	h := newRouter(t, db, cfg, public.DefaultCacheBytes, c.Now)

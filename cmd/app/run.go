@@ -45,6 +45,7 @@ func commands() map[string]command {
 		"changepassword":  changePasswordCommand(),
 		"check":           checkCommand(),
 		"backup":          backupCommand(),
+		"import-django":   importDjangoCommand(),
 		"healthcheck":     healthcheckCommand(),
 		"version":         versionCommand(),
 	}

@@ -1,0 +1,116 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"strings"
+
+	"oclettings/app/config"
+	"oclettings/app/database"
+	"oclettings/app/djangoimport"
+)
+
+// problemsShown is how many invalid rows a failed import lists.
+const problemsShown = 50
+
+func importDjangoCommand() command {
+	var dryRun, skipInvalid bool
+	return command{
+		summary: "Import the Django site's database file at PATH (either of its schemas): users with their\n" +
+			"passwords, groups and permissions, addresses, lettings, profiles and the admin history,\n" +
+			"in one transaction. Into an empty database every record keeps its id; otherwise records\n" +
+			"already here (same username, same address, same letting) are merged, never duplicated.",
+		usage: " [--dry-run] [--skip-invalid] PATH",
+		flags: func(fs *flag.FlagSet) {
+			fs.BoolVar(&dryRun, "dry-run", false, "report what the import would do and change nothing")
+			fs.BoolVar(&skipInvalid, "skip-invalid", false, "leave out the rows that fail validation, and list them, instead of stopping")
+		},
+		run: func(ctx context.Context, e *env, _ *flag.FlagSet, args []string) error {
+			if len(args) != 1 {
+				return usagef("give exactly one PATH: the Django site's SQLite database file")
+			}
+			cfg, _, err := setup(e, e.stderr, config.LoadForManagement)
+			if err != nil {
+				return err
+			}
+			db, m, err := openDatabase(ctx, cfg, database.Options{})
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			// The schema, not the reference data: into a database the seed has
+			// not filled, the Django ids can be kept.
+			if err := m.Up(ctx, func(name string) { fmt.Fprintf(e.stdout, "Applied migration %s\n", name) }); err != nil {
+				return err
+			}
+			report, err := djangoimport.Import(ctx, db, args[0], djangoimport.Options{
+				DryRun: dryRun, SkipInvalid: skipInvalid, Progress: progress(e),
+			})
+			var invalid *djangoimport.InvalidError
+			if errors.As(err, &invalid) {
+				listProblems(e, invalid.Problems)
+			}
+			if err != nil {
+				return err
+			}
+			printImport(e, args[0], report)
+			return nil
+		},
+	}
+}
+
+// progress reports a large table every tenth of the way, on stderr.
+func progress(e *env) func(table string, done, total int) {
+	last := map[string]int{}
+	return func(table string, done, total int) {
+		if total < 5000 {
+			return
+		}
+		if tenth := done * 10 / total; tenth > last[table] {
+			last[table] = tenth
+			fmt.Fprintf(e.stderr, "%s: %d of %d rows\n", table, done, total)
+		}
+	}
+}
+
+func listProblems(e *env, problems []djangoimport.Problem) {
+	for i, p := range problems {
+		if i == problemsShown {
+			fmt.Fprintf(e.stderr, "… and %d more\n", len(problems)-problemsShown)
+			break
+		}
+		fmt.Fprintln(e.stderr, p)
+	}
+}
+
+func printImport(e *env, path string, r *djangoimport.Report) {
+	fmt.Fprintf(e.stdout, "%s: a Django database in %s.\n\n", path, r.Schema)
+	const row = "%-28s %8v %8v %8v %8v\n"
+	fmt.Fprintf(e.stdout, row, "table", "found", "imported", "merged", "skipped")
+	for _, c := range r.Counts {
+		fmt.Fprintf(e.stdout, row, c.Table, c.Found, c.Imported, c.Merged, c.Skipped)
+	}
+	fmt.Fprintln(e.stdout)
+	if len(r.UnknownPermissions) > 0 {
+		fmt.Fprintf(e.stdout, "Left out, as this site has no such permission: %s.\n", strings.Join(r.UnknownPermissions, ", "))
+	}
+	if len(r.Skipped) > 0 {
+		fmt.Fprintf(e.stdout, "Left out, as invalid (--skip-invalid):\n")
+		for _, p := range r.Skipped {
+			fmt.Fprintf(e.stdout, "  %s\n", p)
+		}
+	}
+	switch {
+	case r.Imported() == 0:
+		fmt.Fprintln(e.stdout, "Nothing to import: every record is here already.")
+	case r.KeptIDs:
+		fmt.Fprintf(e.stdout, "Imported %d records into an empty database, each with its Django id: old links such as /lettings/1/ keep working.\n", r.Imported())
+	default:
+		fmt.Fprintf(e.stdout, "Imported %d records; the records already here were kept and new ones numbered after them.\n", r.Imported())
+	}
+	if r.DryRun {
+		fmt.Fprintln(e.stdout, "Dry run: nothing was changed.")
+	}
+}
