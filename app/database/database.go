@@ -125,11 +125,17 @@ func sqliteHandle(ctx context.Context, path string, params url.Values, conns int
 
 // describe turns SQLite's terse codes into something an operator can act on.
 func describe(err error) error {
-	var se *sqlite.Error
-	if errors.As(err, &se) && se.Code() == sqlite3.SQLITE_NOTADB {
+	if IsNotSQLite(err) {
 		return errors.New("the file is not an SQLite database")
 	}
 	return err
+}
+
+// IsNotSQLite reports whether err is SQLite's answer to a file that is not
+// one of its databases.
+func IsNotSQLite(err error) bool {
+	var se *sqlite.Error
+	return errors.As(err, &se) && se.Code() == sqlite3.SQLITE_NOTADB
 }
 
 // Close closes both handles.

@@ -183,19 +183,74 @@ func (im *importer) problem(table string, id int64, reason string) {
 	im.problems = append(im.problems, Problem{Table: table, ID: id, Reason: reason})
 }
 
-func (im *importer) invalid(table string, id int64, err error) {
-	var ve *models.ValidationError
-	if errors.As(err, &ve) {
-		im.problem(table, id, ve.Error())
-		return
-	}
-	im.problem(table, id, err.Error())
-}
-
 // count adds a table's line to the report and returns it for filling in.
 func (im *importer) count(table string, found int) *Count {
 	im.report.Counts = append(im.report.Counts, Count{Table: table, Found: found})
 	return &im.report.Counts[len(im.report.Counts)-1]
+}
+
+// tally sorts one table's rows into skipped, merged and to be added, and
+// adds the last in batches.
+type tally[T any] struct {
+	im  *importer
+	c   *Count
+	id  func(*T) *int64 // a row's id field
+	add []T
+	old []int64 // the Django ids of add, in the same order
+}
+
+func newTally[T any](im *importer, table string, found int, id func(*T) *int64) *tally[T] {
+	return &tally[T]{im: im, c: im.count(table, found), id: id}
+}
+
+// skip leaves a row out, for reason.
+func (t *tally[T]) skip(old int64, reason string) {
+	t.im.problem(t.c.Table, old, reason)
+	t.c.Skipped++
+}
+
+// invalid leaves out a row that failed its model's validation.
+func (t *tally[T]) invalid(old int64, err error) {
+	var ve *models.ValidationError
+	if errors.As(err, &ve) {
+		t.skip(old, ve.Error())
+		return
+	}
+	t.skip(old, err.Error())
+}
+
+// merge maps a row to the record here that it matches.
+func (t *tally[T]) merge(old, id int64) {
+	t.im.mapped(t.c.Table)[old] = id
+	t.c.Merged++
+}
+
+// keep queues a row to be added: with its Django id into an empty database.
+func (t *tally[T]) keep(old int64, row T) {
+	if t.im.report.KeptIDs {
+		*t.id(&row) = old
+	}
+	t.add = append(t.add, row)
+	t.old = append(t.old, old)
+}
+
+// insert adds the queued rows in batches and records the ids they got.
+func (t *tally[T]) insert(ctx context.Context) error {
+	t.c.Imported = len(t.add)
+	ids := t.im.mapped(t.c.Table)
+	for start := 0; start < len(t.add); start += batchSize {
+		chunk := t.add[start:min(start+batchSize, len(t.add))]
+		if _, err := t.im.tx.NewInsert().Model(&chunk).Exec(ctx); err != nil {
+			return fmt.Errorf("insert into %s: %w", t.c.Table, err)
+		}
+		for i := range chunk {
+			ids[t.old[start+i]] = *t.id(&chunk[i])
+		}
+		if t.im.opts.Progress != nil {
+			t.im.opts.Progress(t.c.Table, start+len(chunk), len(t.add))
+		}
+	}
+	return nil
 }
 
 // mapped returns a table's Django-to-ours id map.
@@ -208,35 +263,8 @@ func (im *importer) mapped(table string) map[int64]int64 {
 	return m
 }
 
-// insert adds rows in batches and records the ids they got; old holds
-// their Django ids, in the same order.
-func insert[T any](ctx context.Context, im *importer, table string, rows []T, old []int64, id func(*T) int64) error {
-	ids := im.mapped(table)
-	for start := 0; start < len(rows); start += batchSize {
-		chunk := rows[start:min(start+batchSize, len(rows))]
-		if _, err := im.tx.NewInsert().Model(&chunk).Exec(ctx); err != nil {
-			return fmt.Errorf("insert into %s: %w", table, err)
-		}
-		for i := range chunk {
-			ids[old[start+i]] = id(&chunk[i])
-		}
-		if im.opts.Progress != nil {
-			im.opts.Progress(table, start+len(chunk), len(rows))
-		}
-	}
-	return nil
-}
-
-// keep sets a new row's id to its Django id when the target was empty.
-func (im *importer) keep(old int64) int64 {
-	if im.report.KeptIDs {
-		return old
-	}
-	return 0
-}
-
 func (im *importer) users(ctx context.Context) error {
-	c := im.count("auth_user", len(im.src.users))
+	t := newTally(im, "auth_user", len(im.src.users), func(u *models.User) *int64 { return &u.ID })
 	existing := map[string]models.User{}
 	if !im.report.KeptIDs {
 		users, err := models.ListUsers(ctx, im.tx)
@@ -248,73 +276,57 @@ func (im *importer) users(ctx context.Context) error {
 		}
 	}
 	seen := map[string]int64{}
-	var add []models.User
-	var old []int64
 	for _, r := range im.src.users {
 		u := r.row
 		if err := u.Clean(); err != nil {
-			im.invalid(c.Table, r.id, err)
-			c.Skipped++
+			t.invalid(r.id, err)
 			continue
 		}
 		if first, dup := seen[u.UsernameKey]; dup {
 			// Django's usernames are unique as typed; ours whatever their case.
-			im.problem(c.Table, r.id, fmt.Sprintf("username: %s (user %d differs only in case)", models.MsgUsernameTaken, first))
-			c.Skipped++
+			t.skip(r.id, fmt.Sprintf("username: %s (user %d differs only in case)", models.MsgUsernameTaken, first))
 			continue
 		}
 		seen[u.UsernameKey] = r.id
-		if ex, ok := existing[u.UsernameKey]; ok {
-			im.mapped(c.Table)[r.id] = ex.ID
-			c.Merged++
-			// A member created by the reference data has no usable password;
-			// their Django password lets them sign in as before.
-			if !auth.IsUsable(ex.Password) && auth.IsUsable(u.Password) {
-				if err := models.SetUserPassword(ctx, im.tx, ex.ID, u.Password); err != nil {
-					return err
-				}
-			}
+		ex, ok := existing[u.UsernameKey]
+		if !ok {
+			t.keep(r.id, u)
 			continue
 		}
-		u.ID = im.keep(r.id)
-		add = append(add, u)
-		old = append(old, r.id)
+		t.merge(r.id, ex.ID)
+		// A member created by the reference data has no usable password;
+		// their Django password lets them sign in as before.
+		if !auth.IsUsable(ex.Password) && auth.IsUsable(u.Password) {
+			if err := models.SetUserPassword(ctx, im.tx, ex.ID, u.Password); err != nil {
+				return err
+			}
+		}
 	}
-	c.Imported = len(add)
-	return insert(ctx, im, c.Table, add, old, func(u *models.User) int64 { return u.ID })
+	return t.insert(ctx)
 }
 
 func (im *importer) groups(ctx context.Context) error {
-	c := im.count("auth_group", len(im.src.groups))
-	existing := map[string]int64{}
+	t := newTally(im, "auth_group", len(im.src.groups), func(g *models.Group) *int64 { return &g.ID })
 	groups, err := models.ListGroups(ctx, im.tx)
 	if err != nil {
 		return err
 	}
+	existing := map[string]int64{}
 	for _, g := range groups {
 		existing[g.Name] = g.ID
 	}
-	var add []models.Group
-	var old []int64
 	for _, r := range im.src.groups {
 		g := r.row
 		if err := g.Clean(); err != nil {
-			im.invalid(c.Table, r.id, err)
-			c.Skipped++
-			continue
+			t.invalid(r.id, err)
+		} else if id, ok := existing[g.Name]; ok {
+			t.merge(r.id, id)
+		} else {
+			existing[g.Name] = -1 // taken by this import
+			t.keep(r.id, g)
 		}
-		if id, ok := existing[g.Name]; ok {
-			im.mapped(c.Table)[r.id] = id
-			c.Merged++
-			continue
-		}
-		existing[g.Name] = -1 // taken by this import
-		g.ID = im.keep(r.id)
-		add = append(add, g)
-		old = append(old, r.id)
 	}
-	c.Imported = len(add)
-	return insert(ctx, im, c.Table, add, old, func(g *models.Group) int64 { return g.ID })
+	return t.insert(ctx)
 }
 
 // modelsHere maps Django's content types to our app labels and models. The
@@ -428,7 +440,7 @@ func keyOf(a *models.Address) addressKey {
 }
 
 func (im *importer) addresses(ctx context.Context) error {
-	c := im.count("lettings_address", len(im.src.addresses))
+	t := newTally(im, "lettings_address", len(im.src.addresses), func(a *models.Address) *int64 { return &a.ID })
 	existing := map[addressKey]int64{}
 	if !im.report.KeptIDs {
 		addresses, err := models.ListAddresses(ctx, im.tx)
@@ -441,30 +453,21 @@ func (im *importer) addresses(ctx context.Context) error {
 			}
 		}
 	}
-	var add []models.Address
-	var old []int64
 	for _, r := range im.src.addresses {
 		a := r.row
 		if err := a.Clean(); err != nil {
-			im.invalid(c.Table, r.id, err)
-			c.Skipped++
-			continue
+			t.invalid(r.id, err)
+		} else if id, ok := existing[keyOf(&a)]; ok {
+			t.merge(r.id, id)
+		} else {
+			t.keep(r.id, a)
 		}
-		if id, ok := existing[keyOf(&a)]; ok {
-			im.mapped(c.Table)[r.id] = id
-			c.Merged++
-			continue
-		}
-		a.ID = im.keep(r.id)
-		add = append(add, a)
-		old = append(old, r.id)
 	}
-	c.Imported = len(add)
-	return insert(ctx, im, c.Table, add, old, func(a *models.Address) int64 { return a.ID })
+	return t.insert(ctx)
 }
 
 func (im *importer) lettings(ctx context.Context) error {
-	c := im.count("lettings_letting", len(im.src.lettings))
+	t := newTally(im, "lettings_letting", len(im.src.lettings), func(l *models.Letting) *int64 { return &l.ID })
 	type lettingKey struct {
 		title   string
 		address int64
@@ -482,43 +485,30 @@ func (im *importer) lettings(ctx context.Context) error {
 		}
 	}
 	addresses := im.mapped("lettings_address")
-	var add []models.Letting
-	var old []int64
 	for _, r := range im.src.lettings {
 		l := r.row
 		addressID, ok := addresses[l.AddressID]
 		if !ok {
-			im.problem(c.Table, r.id, fmt.Sprintf("address: address %d was not imported", l.AddressID))
-			c.Skipped++
+			t.skip(r.id, fmt.Sprintf("address: address %d was not imported", l.AddressID))
 			continue
 		}
 		l.AddressID = addressID
 		if err := l.Clean(); err != nil {
-			im.invalid(c.Table, r.id, err)
-			c.Skipped++
-			continue
+			t.invalid(r.id, err)
+		} else if id, ok := existing[lettingKey{l.Title, l.AddressID}]; ok {
+			t.merge(r.id, id)
+		} else if taken[l.AddressID] {
+			t.skip(r.id, "address: Letting with this Address already exists.")
+		} else {
+			taken[l.AddressID] = true
+			t.keep(r.id, l)
 		}
-		if id, ok := existing[lettingKey{l.Title, l.AddressID}]; ok {
-			im.mapped(c.Table)[r.id] = id
-			c.Merged++
-			continue
-		}
-		if taken[l.AddressID] {
-			im.problem(c.Table, r.id, "address: Letting with this Address already exists.")
-			c.Skipped++
-			continue
-		}
-		taken[l.AddressID] = true
-		l.ID = im.keep(r.id)
-		add = append(add, l)
-		old = append(old, r.id)
 	}
-	c.Imported = len(add)
-	return insert(ctx, im, c.Table, add, old, func(l *models.Letting) int64 { return l.ID })
+	return t.insert(ctx)
 }
 
 func (im *importer) profiles(ctx context.Context) error {
-	c := im.count("profiles_profile", len(im.src.profiles))
+	t := newTally(im, "profiles_profile", len(im.src.profiles), func(p *models.Profile) *int64 { return &p.ID })
 	existing := map[int64]int64{} // user id → profile id
 	if !im.report.KeptIDs {
 		var profiles []models.Profile
@@ -530,42 +520,31 @@ func (im *importer) profiles(ctx context.Context) error {
 		}
 	}
 	users := im.mapped("auth_user")
-	var add []models.Profile
-	var old []int64
 	for _, r := range im.src.profiles {
 		p := r.row
 		userID, ok := users[p.UserID]
 		if !ok {
-			im.problem(c.Table, r.id, fmt.Sprintf("user: user %d was not imported", p.UserID))
-			c.Skipped++
+			t.skip(r.id, fmt.Sprintf("user: user %d was not imported", p.UserID))
 			continue
 		}
 		p.UserID = userID
 		if err := p.Clean(); err != nil {
-			im.invalid(c.Table, r.id, err)
-			c.Skipped++
-			continue
+			t.invalid(r.id, err)
+		} else if id, ok := existing[p.UserID]; ok {
+			t.merge(r.id, id) // the member's profile is here already; the target's wins
+		} else {
+			existing[p.UserID] = -1
+			t.keep(r.id, p)
 		}
-		if id, ok := existing[p.UserID]; ok {
-			// The member's profile is here already; the target's wins.
-			im.mapped(c.Table)[r.id] = id
-			c.Merged++
-			continue
-		}
-		existing[p.UserID] = -1
-		p.ID = im.keep(r.id)
-		add = append(add, p)
-		old = append(old, r.id)
 	}
-	c.Imported = len(add)
-	return insert(ctx, im, c.Table, add, old, func(p *models.Profile) int64 { return p.ID })
+	return t.insert(ctx)
 }
 
 // history imports the admin log. Entries keep their time, author and
 // wording; the object ids follow the records they name, and entries about
 // models this site does not have (sessions, say) are left out.
 func (im *importer) history(ctx context.Context) error {
-	c := im.count("admin_logentry", len(im.src.log))
+	t := newTally(im, "admin_logentry", len(im.src.log), func(e *models.LogEntry) *int64 { return &e.ID })
 	type entryKey struct {
 		at                      int64
 		app, model, object, rep string
@@ -589,18 +568,15 @@ func (im *importer) history(ctx context.Context) error {
 		{"profiles", "profile"}: "profiles_profile", {"auth", "user"}: "auth_user", {"auth", "group"}: "auth_group",
 	}
 	users := im.mapped("auth_user")
-	var add []models.LogEntry
-	var old []int64
 	for _, r := range im.src.log {
 		here, ok := modelsHere[im.src.contentTypes[r.contentType.Int64]]
 		if !ok {
-			c.Skipped++ // history of a model this site does not have
+			t.c.Skipped++ // history of a model this site does not have: no problem
 			continue
 		}
 		at, err := djangoTime(r.actionTime)
 		if err != nil {
-			im.problem(c.Table, r.id, "action_time: "+err.Error())
-			c.Skipped++
+			t.skip(r.id, "action_time: "+err.Error())
 			continue
 		}
 		e := models.LogEntry{ActionTime: at, UserID: users[r.userID], AppLabel: here.app, Model: here.model,
@@ -612,19 +588,13 @@ func (im *importer) history(ctx context.Context) error {
 			}
 		}
 		if err := e.Clean(); err != nil {
-			im.invalid(c.Table, r.id, err)
-			c.Skipped++
-			continue
+			t.invalid(r.id, err)
+		} else if existing[keyOf(&e)] {
+			t.c.Merged++
+		} else {
+			existing[keyOf(&e)] = true
+			t.keep(r.id, e)
 		}
-		if existing[keyOf(&e)] {
-			c.Merged++
-			continue
-		}
-		existing[keyOf(&e)] = true
-		e.ID = im.keep(r.id)
-		add = append(add, e)
-		old = append(old, r.id)
 	}
-	c.Imported = len(add)
-	return insert(ctx, im, c.Table, add, old, func(e *models.LogEntry) int64 { return e.ID })
+	return t.insert(ctx)
 }

@@ -12,7 +12,7 @@ import (
 	"strings"
 	"time"
 
-	_ "modernc.org/sqlite" // the "sqlite" driver, for the Django file
+	"oclettings/app/database" // and with it the "sqlite" driver, for the Django file
 )
 
 // Schema is one of the two table layouts the Django site has had.
@@ -84,7 +84,7 @@ func openSource(ctx context.Context, path string) (*source, error) {
 	}
 	if err != nil {
 		db.Close()
-		if strings.Contains(err.Error(), "not a database") {
+		if database.IsNotSQLite(err) {
 			return nil, fmt.Errorf("%s: %w: the file is not an SQLite database", path, ErrNotDjango)
 		}
 		return nil, fmt.Errorf("%s: %w", path, err)
