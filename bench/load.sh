@@ -6,6 +6,8 @@
 # the time from start to first 200, and /lettings/ with 100,000 lettings.
 #
 # Usage: bench/load.sh            (DURATION=10s CONNECTIONS=32 THREADS=2 by default)
+#        DATABASE=postgres bench/load.sh   the same on PostgreSQL (127.0.0.1:5432,
+#        PGUSER=postgres by default): two databases created for the run and dropped
 # Needs wrk (apt-get install wrk); installs it when missing and run as root.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -32,11 +34,21 @@ echo "== building"
 CGO_ENABLED=0 go build -trimpath -ldflags "-s -w" -o "$work/app" ./cmd/app
 go build -o "$work/tool" ./bench/tool
 
-echo "== preparing databases"
+echo "== preparing databases (${DATABASE:-sqlite})"
 export DEBUG=false SECRET_KEY=load-test-secret-key-0123456789abcdef ALLOWED_HOSTS="127.0.0.1,localhost" LOG_LEVEL=warn
-DATABASE_URL="sqlite:$work/reference.sqlite3" "$work/app" migrate >/dev/null
-DATABASE_URL="sqlite:$work/big.sqlite3" "$work/app" migrate >/dev/null
-"$work/tool" populate "$work/big.sqlite3" "$SYNTHETIC"
+if [ "${DATABASE:-sqlite}" = postgres ]; then
+  pg="postgres://${PGUSER:-postgres}@127.0.0.1:5432"
+  for db in ref big; do
+    psql -X -q "$pg/postgres" -c "CREATE DATABASE oclettings_load_${db}_$$"
+  done
+  trap 'cleanup; for db in ref big; do psql -X -q "$pg/postgres" -c "DROP DATABASE IF EXISTS oclettings_load_${db}_$$ WITH (FORCE)"; done' EXIT
+  REF_URL="$pg/oclettings_load_ref_$$?sslmode=disable" BIG_URL="$pg/oclettings_load_big_$$?sslmode=disable"
+else
+  REF_URL="sqlite:$work/reference.sqlite3" BIG_URL="sqlite:$work/big.sqlite3"
+fi
+DATABASE_URL="$REF_URL" "$work/app" migrate >/dev/null
+DATABASE_URL="$BIG_URL" "$work/app" migrate >/dev/null
+"$work/tool" populate "$BIG_URL" "$SYNTHETIC"
 echo "reference: 6 lettings; big: $((SYNTHETIC + 6)) lettings and $((SYNTHETIC + 4)) profiles"
 
 wait_up() { for _ in $(seq 200); do curl -fs -o /dev/null "$1" && return 0; sleep 0.05; done; echo "no answer from $1" >&2; exit 1; }
@@ -44,14 +56,14 @@ wait_up() { for _ in $(seq 200); do curl -fs -o /dev/null "$1" && return 0; slee
 echo "== start to first 200 (median of 5)"
 startups=()
 for _ in 1 2 3 4 5; do
-  startups+=("$(DATABASE_URL="sqlite:$work/reference.sqlite3" PORT=$APP_PORT "$work/tool" startup "http://127.0.0.1:$APP_PORT/" "$work/app" serve)")
+  startups+=("$(DATABASE_URL="$REF_URL" PORT=$APP_PORT "$work/tool" startup "http://127.0.0.1:$APP_PORT/" "$work/app" serve)")
 done
 startup_ms=$(printf '%s\n' "${startups[@]}" | sort -n | sed -n 3p)
 echo "start to first 200 on /: ${startup_ms} ms (runs: ${startups[*]})"
 
-DATABASE_URL="sqlite:$work/reference.sqlite3" PORT=$APP_PORT "$work/app" serve >"$work/app.log" 2>&1 &
+DATABASE_URL="$REF_URL" PORT=$APP_PORT "$work/app" serve >"$work/app.log" 2>&1 &
 app_pid=$!; pids+=("$app_pid")
-DATABASE_URL="sqlite:$work/big.sqlite3" PORT=$BIG_PORT "$work/app" serve >"$work/big.log" 2>&1 &
+DATABASE_URL="$BIG_URL" PORT=$BIG_PORT "$work/app" serve >"$work/big.log" 2>&1 &
 big_pid=$!; pids+=("$big_pid")
 wait_up "http://127.0.0.1:$APP_PORT/healthz"
 wait_up "http://127.0.0.1:$BIG_PORT/healthz"
@@ -95,8 +107,8 @@ printf '%-28s %12.0f %9s %9s %7s %10s %10s\n' "/lettings/ (100k lettings)" "$b_r
 
 # The admin's lettings changelist, signed in as a superuser.
 admin_password=Load-Test-Password-42
-DATABASE_URL="sqlite:$work/reference.sqlite3" SUPERUSER_PASSWORD=$admin_password "$work/app" createsuperuser --noinput --username loadtest >/dev/null
-DATABASE_URL="sqlite:$work/big.sqlite3" SUPERUSER_PASSWORD=$admin_password "$work/app" createsuperuser --noinput --username loadtest >/dev/null
+DATABASE_URL="$REF_URL" SUPERUSER_PASSWORD=$admin_password "$work/app" createsuperuser --noinput --username loadtest >/dev/null
+DATABASE_URL="$BIG_URL" SUPERUSER_PASSWORD=$admin_password "$work/app" createsuperuser --noinput --username loadtest >/dev/null
 admin_cookie() { # base URL → "sessionid=…" of a signed-in session
   local jar token
   jar=$(mktemp -p "$work")

@@ -27,12 +27,12 @@ func main() {
 
 func run(args []string) error {
 	if len(args) == 0 {
-		return errors.New("usage: tool populate DB N | tool ceiling ADDR FILE | tool startup URL COMMAND")
+		return errors.New("usage: tool populate DATABASE_URL N | tool ceiling ADDR FILE | tool startup URL COMMAND")
 	}
 	switch args[0] {
 	case "populate":
 		if len(args) != 3 {
-			return errors.New("usage: tool populate DB N")
+			return errors.New("usage: tool populate DATABASE_URL N")
 		}
 		n, err := strconv.Atoi(args[2])
 		if err != nil {
@@ -53,9 +53,13 @@ func run(args []string) error {
 	return fmt.Errorf("unknown command %q", args[0])
 }
 
-func populate(path string, n int) error {
+func populate(databaseURL string, n int) error {
 	ctx := context.Background()
-	db, err := database.Open(ctx, config.Database{Kind: "sqlite", Path: path}, database.Options{MustExist: true})
+	cfg, err := config.ParseDatabaseURL(databaseURL)
+	if err != nil {
+		return err
+	}
+	db, err := database.Open(ctx, cfg, database.Options{MustExist: true})
 	if err != nil {
 		return err
 	}
