@@ -58,6 +58,9 @@ func (r SeedReport) String() string {
 	if r.AlreadyLoaded {
 		return "Reference data already loaded; nothing changed."
 	}
+	if r.Addresses+r.Lettings+r.Users+r.Profiles == 0 {
+		return "Reference data: every record is here already (imported, say); nothing added."
+	}
 	return fmt.Sprintf("Loaded reference data: %d addresses, %d lettings, %d users, %d profiles.",
 		r.Addresses, r.Lettings, r.Users, r.Profiles)
 }
