@@ -140,7 +140,9 @@ func IsNotSQLite(err error) bool {
 
 // Close closes both handles.
 func (db *DB) Close() error {
-	if db.Read == db.Write {
+	// On PostgreSQL both are one pool (query hooks make copies of the handle
+	// but not of the pool).
+	if db.Read.DB == db.Write.DB {
 		return errors.Join(db.version.close(), db.Write.Close())
 	}
 	return errors.Join(db.version.close(), db.Read.Close(), db.Write.Close())
