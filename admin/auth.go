@@ -94,6 +94,19 @@ func (s *Site) requireStaff(next http.Handler) http.Handler {
 	})
 }
 
+// requireSuperuser keeps a page to superusers, after requireStaff: the
+// maintenance pages (backups, the Django import) reach the whole database,
+// beyond what any model permission grants.
+func (s *Site) requireSuperuser(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if u := currentUser(r); u == nil || !u.IsSuperuser {
+			s.errors.Page(w, r, http.StatusForbidden)
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
 func loginURL(r *http.Request) string {
 	return "/admin/login/?" + url.Values{"next": {r.URL.RequestURI()}}.Encode()
 }

@@ -50,7 +50,7 @@ func (s *Site) loginSubmit(w http.ResponseWriter, r *http.Request) error {
 		return s.renderLogin(w, r, http.StatusOK, form)
 	}
 
-	u, err := s.accounts.StaffLogin(r.Context(), form.Username, password, web.ClientAddr(r, s.trust))
+	u, err := s.accounts.StaffLogin(r.Context(), form.Username, password, web.ClientAddr(r))
 	switch {
 	case errors.Is(err, accounts.ErrThrottled):
 		form.Error = msgThrottled

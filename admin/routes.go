@@ -35,6 +35,10 @@ func (s *Site) Routes(r chi.Router) {
 				m.mount(r, s)
 			}
 			r.Method(http.MethodGet, "/r/{model}/{id}/", h(s.viewOnSite))
+			r.With(s.requireSuperuser).Method(http.MethodGet, backupRoute, h(s.backupPage))
+			r.With(s.requireSuperuser).Method(http.MethodPost, backupRoute, h(s.backupDownload))
+			r.With(s.requireSuperuser).Method(http.MethodGet, importDjangoRoute, h(s.importDjangoPage))
+			r.With(s.requireSuperuser).Method(http.MethodPost, importDjangoRoute, h(s.importDjangoSubmit))
 		})
 
 		r.NotFound(s.notFound(r))

@@ -10,10 +10,12 @@ import (
 	"html/template"
 	"io/fs"
 	"log/slog"
+	"net/http"
 
 	"github.com/alexedwards/scs/v2"
 
 	"oclettings/app/accounts"
+	"oclettings/app/backup"
 	"oclettings/app/database"
 	"oclettings/app/sessions"
 	"oclettings/app/web"
@@ -38,10 +40,12 @@ type Config struct {
 	Assets        *web.Assets
 	Logger        *slog.Logger
 	SecretKey     string
-	TrustProxy    bool // read the client's address from X-Forwarded-For
 	// Accounts signs staff in and sets passwords; tests give it a clock they
 	// move and a cheap hasher.
 	Accounts *accounts.Service
+	// Backups takes the backups superusers download; the same service runs
+	// the schedule, so the two never copy at once.
+	Backups *backup.Service
 }
 
 // Site serves the admin.
@@ -55,9 +59,9 @@ type Site struct {
 	registry  *Registry
 	logger    *slog.Logger
 	secret    string
-	trust     bool
 	memo      *memo
 	pages     *pageCache
+	backups   *backup.Service
 }
 
 // New parses the admin's templates and checks its error pages at start-up.
@@ -82,15 +86,17 @@ func New(cfg Config) (*Site, error) {
 		registry:  registry(),
 		logger:    cfg.Logger,
 		secret:    cfg.SecretKey,
-		trust:     cfg.TrustProxy,
 		memo:      &memo{db: cfg.DB},
 		pages:     &pageCache{marker: randomMarker(), budget: pageCacheBytes},
+		backups:   cfg.Backups,
 	}
 	s.memo.onReset = s.pages.reset
 	if s.errors, err = web.NewErrorPages(s.renderError, cfg.Logger); err != nil {
 		return nil, err
 	}
 	s.sessions = sessions.NewManager(cfg.DB, cfg.SecureCookies, s.errors.Respond)
-	s.csrf = &web.CSRF{Sessions: s.sessions, Pages: s.errors}
+	s.csrf = &web.CSRF{Sessions: s.sessions, Pages: s.errors, MayUpload: func(r *http.Request) bool {
+		return s.sessions.GetInt64(r.Context(), userIDKey) != 0
+	}}
 	return s, nil
 }

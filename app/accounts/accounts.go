@@ -7,6 +7,7 @@ package accounts
 import (
 	"context"
 	"errors"
+	"slices"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -59,6 +60,33 @@ func (s *Service) CreateSuperuser(ctx context.Context, username, email, password
 		return nil, err
 	}
 	return u, nil
+}
+
+// ErrNoPassword is EnsureSuperuser's answer when the user does not exist
+// and no password was given to create it with.
+var ErrNoPassword = errors.New("no password to create the administrator with")
+
+// EnsureSuperuser creates the administrator an operator declared in the
+// environment, once. A user whose username matches (in any case, as
+// usernames are unique that way) is left exactly as it is: the password in
+// the environment is for the first start, and the account is the staff's
+// afterwards. Another instance creating it at the same moment is no error.
+func (s *Service) EnsureSuperuser(ctx context.Context, username, email, password string) (created bool, err error) {
+	_, err = models.FindUserByUsernameKey(ctx, s.DB.Write, username)
+	switch {
+	case err == nil:
+		return false, nil
+	case !errors.Is(err, models.ErrNotFound):
+		return false, err
+	case password == "":
+		return false, ErrNoPassword
+	}
+	_, err = s.CreateSuperuser(ctx, username, email, password)
+	var invalid *models.ValidationError
+	if errors.As(err, &invalid) && len(invalid.Fields) == 1 && slices.Equal(invalid.Fields["username"], []string{models.MsgUsernameTaken}) {
+		return false, nil
+	}
+	return err == nil, err
 }
 
 // SetPassword validates, hashes and stores a user's new password, through

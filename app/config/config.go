@@ -16,6 +16,7 @@ import (
 	"net/netip"
 	"net/url"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -42,6 +43,10 @@ func (d Database) Where() string {
 	return redactURL(d.URL)
 }
 
+// Superuser is the administrator declared in the environment. Password is
+// secret: it is redacted by Dump and never logged.
+type Superuser struct{ Username, Email, Password string }
+
 // Config is the validated application configuration.
 type Config struct {
 	Database               Database
@@ -55,11 +60,17 @@ type Config struct {
 	SentryTracesSampleRate float64
 	LogLevel               slog.Level
 	LogFormat              string // "json" or "text"
-	TrustProxyHeaders      bool   // X-Forwarded-For and X-Forwarded-Proto come from a trusted proxy
+	Superuser              Superuser
+	TrustProxyHeaders      bool // X-Forwarded-For and X-Forwarded-Proto come from a trusted proxy
+	ProxyCount             int  // how many trusted proxies append to X-Forwarded-For
 	SecureSSLRedirect      bool
 	HSTSSeconds            int
 	MaxBodyBytes           int64
+	ImportMaxBytes         int64 // the body limit of the admin's Django import, which uploads a database file
 	ShutdownTimeout        time.Duration
+	BackupDir              string        // where `app serve` keeps its SQLite backups
+	BackupInterval         time.Duration // between scheduled backups; 0 turns them off
+	BackupKeep             int           // scheduled backups kept, newest first
 	Notices                []string
 
 	// sources records, per option name, the variable the value was read from
@@ -230,11 +241,48 @@ func options() []option {
 			show:  func(c *Config) string { return c.LogFormat },
 		},
 		{
+			// The first administrator, for platforms where no shell can run
+			// createsuperuser: serve and migrate create this superuser when no
+			// user has the name, and never change one that exists.
+			name:  "SUPERUSER_USERNAME",
+			vars:  []string{"SUPERUSER_USERNAME", "DJANGO_SUPERUSER_USERNAME"},
+			parse: func(c *Config, raw string) error { c.Superuser.Username = raw; return nil },
+			show:  func(c *Config) string { return c.Superuser.Username },
+		},
+		{
+			name:  "SUPERUSER_EMAIL",
+			vars:  []string{"SUPERUSER_EMAIL", "DJANGO_SUPERUSER_EMAIL"},
+			parse: func(c *Config, raw string) error { c.Superuser.Email = raw; return nil },
+			show:  func(c *Config) string { return c.Superuser.Email },
+		},
+		{
+			name:   "SUPERUSER_PASSWORD",
+			vars:   []string{"SUPERUSER_PASSWORD", "DJANGO_SUPERUSER_PASSWORD"},
+			secret: true,
+			parse:  func(c *Config, raw string) error { c.Superuser.Password = raw; return nil },
+			show:   func(c *Config) string { return c.Superuser.Password },
+		},
+		{
 			name:  "TRUST_PROXY_HEADERS",
 			vars:  []string{"TRUST_PROXY_HEADERS"},
 			def:   constant("false"),
 			parse: func(c *Config, raw string) (err error) { c.TrustProxyHeaders, err = parseBool(raw); return err },
 			show:  func(c *Config) string { return strconv.FormatBool(c.TrustProxyHeaders) },
+		},
+		{
+			// The client is the X-Forwarded-For entry this many places from
+			// the right; the entries left of it are whatever the client sent.
+			name: "PROXY_COUNT",
+			vars: []string{"PROXY_COUNT"},
+			def:  constant("1"),
+			parse: func(c *Config, raw string) (err error) {
+				c.ProxyCount, err = parseBounded(raw, 1, 10, "the number of proxies in front of the site")
+				if err == nil && !c.TrustProxyHeaders && c.sources["PROXY_COUNT"] != sourceDefault {
+					c.notice("PROXY_COUNT has no effect unless TRUST_PROXY_HEADERS is true")
+				}
+				return err
+			},
+			show: func(c *Config) string { return strconv.Itoa(c.ProxyCount) },
 		},
 		{
 			name:  "SECURE_SSL_REDIRECT",
@@ -265,6 +313,19 @@ func options() []option {
 			show: func(c *Config) string { return strconv.FormatInt(c.MaxBodyBytes, 10) },
 		},
 		{
+			// A database file: far more than any form, yet bounded, as the
+			// upload goes to a temporary file before the import reads it.
+			name: "IMPORT_MAX_BYTES",
+			vars: []string{"IMPORT_MAX_BYTES"},
+			def:  constant("268435456"),
+			parse: func(c *Config, raw string) error {
+				n, err := parseBounded(raw, 1024, 1<<30, "a size in bytes")
+				c.ImportMaxBytes = int64(n)
+				return err
+			},
+			show: func(c *Config) string { return strconv.FormatInt(c.ImportMaxBytes, 10) },
+		},
+		{
 			name: "SHUTDOWN_TIMEOUT",
 			vars: []string{"SHUTDOWN_TIMEOUT"},
 			// Under the 30 seconds Render waits after SIGTERM before killing.
@@ -274,6 +335,37 @@ func options() []option {
 				return err
 			},
 			show: func(c *Config) string { return c.ShutdownTimeout.String() },
+		},
+		{
+			// Beside the database, so that on a platform's persistent disk the
+			// backups live on the one volume that survives a deploy.
+			name: "BACKUP_DIR",
+			vars: []string{"BACKUP_DIR"},
+			def: func(c *Config) string {
+				if c.Database.Kind != "sqlite" {
+					return "" // PostgreSQL is backed up with its own tools
+				}
+				return filepath.Join(filepath.Dir(c.Database.Path), "backups")
+			},
+			parse: func(c *Config, raw string) error { c.BackupDir = raw; return nil },
+			show:  func(c *Config) string { return c.BackupDir },
+		},
+		{
+			name:  "BACKUP_INTERVAL",
+			vars:  []string{"BACKUP_INTERVAL"},
+			def:   constant("24h"),
+			parse: func(c *Config, raw string) (err error) { c.BackupInterval, err = parseBackupInterval(raw); return err },
+			show:  func(c *Config) string { return shortDuration(c.BackupInterval) },
+		},
+		{
+			name: "BACKUP_KEEP",
+			vars: []string{"BACKUP_KEEP"},
+			def:  constant("7"),
+			parse: func(c *Config, raw string) (err error) {
+				c.BackupKeep, err = parseBounded(raw, 1, 1000, "a number of backups")
+				return err
+			},
+			show: func(c *Config) string { return strconv.Itoa(c.BackupKeep) },
 		},
 		{
 			name:    "DJANGO_MIDDLEWARE",
@@ -559,6 +651,34 @@ func parseTimeout(raw string) (time.Duration, error) {
 		return 0, fmt.Errorf("%q is outside 1s to 10m", raw)
 	}
 	return d, nil
+}
+
+// parseBackupInterval reads a Go duration of at least a minute, or 0 for
+// no scheduled backups: a shorter interval would spend the disk and the
+// database's time on copies nobody could tell apart.
+func parseBackupInterval(raw string) (time.Duration, error) {
+	d, err := time.ParseDuration(raw)
+	switch {
+	case err != nil:
+		return 0, fmt.Errorf("%q is not a duration; use a Go duration (24h, 6h, 30m) or 0 to turn scheduled backups off", raw)
+	case d < 0:
+		return 0, fmt.Errorf("%q is negative; use a duration of at least 1m, or 0 to turn scheduled backups off", raw)
+	case d > 0 && d < time.Minute:
+		return 0, fmt.Errorf("%q is less than a minute; use a duration of at least 1m, or 0 to turn scheduled backups off", raw)
+	}
+	return d, nil
+}
+
+// shortDuration writes 24h rather than Go's 24h0m0s, as an operator would.
+func shortDuration(d time.Duration) string {
+	s := d.String()
+	if strings.HasSuffix(s, "m0s") {
+		s = strings.TrimSuffix(s, "0s")
+	}
+	if strings.HasSuffix(s, "h0m") {
+		s = strings.TrimSuffix(s, "0m")
+	}
+	return s
 }
 
 // parseBounded reads a whole number between lo and hi inclusive.

@@ -891,11 +891,19 @@ func TestDump(t *testing.T) {
 				{"SENTRY_TRACES_SAMPLE_RATE", "0", "default"},
 				{"LOG_LEVEL", "info", "default"},
 				{"LOG_FORMAT", "json", "default"},
+				{"SUPERUSER_USERNAME", "", "default"},
+				{"SUPERUSER_EMAIL", "", "default"},
+				{"SUPERUSER_PASSWORD", "(not set)", "default"},
 				{"TRUST_PROXY_HEADERS", "false", "default"},
+				{"PROXY_COUNT", "1", "default"},
 				{"SECURE_SSL_REDIRECT", "false", "default"},
 				{"SECURE_HSTS_SECONDS", "31536000", "default"},
 				{"MAX_BODY_BYTES", "2621440", "default"},
+				{"IMPORT_MAX_BYTES", "268435456", "default"},
 				{"SHUTDOWN_TIMEOUT", "25s", "default"},
+				{"BACKUP_DIR", "backups", "default"},
+				{"BACKUP_INTERVAL", "24h", "default"},
+				{"BACKUP_KEEP", "7", "default"},
 			},
 		},
 		{
@@ -912,10 +920,17 @@ func TestDump(t *testing.T) {
 				"LOG_LEVEL":                 "warning",
 				"LOG_FORMAT":                "text",
 				"TRUST_PROXY_HEADERS":       "yes",
+				"PROXY_COUNT":               "2",
+				"DJANGO_SUPERUSER_USERNAME": "boss",
+				"SUPERUSER_EMAIL":           "boss@example.com",
+				"SUPERUSER_PASSWORD":        "Tangerine-Harbour-42",
 				"SECURE_SSL_REDIRECT":       "1",
 				"SECURE_HSTS_SECONDS":       "3600",
 				"MAX_BODY_BYTES":            "1048576",
+				"IMPORT_MAX_BYTES":          "67108864",
 				"SHUTDOWN_TIMEOUT":          "10",
+				"BACKUP_INTERVAL":           "6h",
+				"BACKUP_KEEP":               "3",
 			},
 			want: []config.Setting{
 				{"DEBUG", "false", "DJANGO_DEBUG"},
@@ -928,11 +943,19 @@ func TestDump(t *testing.T) {
 				{"SENTRY_TRACES_SAMPLE_RATE", "0.2", "SENTRY_TRACES_SAMPLE_RATE"},
 				{"LOG_LEVEL", "warn", "LOG_LEVEL"},
 				{"LOG_FORMAT", "text", "LOG_FORMAT"},
+				{"SUPERUSER_USERNAME", "boss", "DJANGO_SUPERUSER_USERNAME"},
+				{"SUPERUSER_EMAIL", "boss@example.com", "SUPERUSER_EMAIL"},
+				{"SUPERUSER_PASSWORD", "********", "SUPERUSER_PASSWORD"},
 				{"TRUST_PROXY_HEADERS", "true", "TRUST_PROXY_HEADERS"},
+				{"PROXY_COUNT", "2", "PROXY_COUNT"},
 				{"SECURE_SSL_REDIRECT", "true", "SECURE_SSL_REDIRECT"},
 				{"SECURE_HSTS_SECONDS", "3600", "SECURE_HSTS_SECONDS"},
 				{"MAX_BODY_BYTES", "1048576", "MAX_BODY_BYTES"},
+				{"IMPORT_MAX_BYTES", "67108864", "IMPORT_MAX_BYTES"},
 				{"SHUTDOWN_TIMEOUT", "10s", "SHUTDOWN_TIMEOUT"},
+				{"BACKUP_DIR", "/data/backups", "default"},
+				{"BACKUP_INTERVAL", "6h", "BACKUP_INTERVAL"},
+				{"BACKUP_KEEP", "3", "BACKUP_KEEP"},
 			},
 		},
 		{
@@ -949,11 +972,19 @@ func TestDump(t *testing.T) {
 				{"SENTRY_TRACES_SAMPLE_RATE", "0", "default"},
 				{"LOG_LEVEL", "info", "default"},
 				{"LOG_FORMAT", "text", "default"},
+				{"SUPERUSER_USERNAME", "", "default"},
+				{"SUPERUSER_EMAIL", "", "default"},
+				{"SUPERUSER_PASSWORD", "(not set)", "default"},
 				{"TRUST_PROXY_HEADERS", "false", "default"},
+				{"PROXY_COUNT", "1", "default"},
 				{"SECURE_SSL_REDIRECT", "false", "default"},
 				{"SECURE_HSTS_SECONDS", "31536000", "default"},
 				{"MAX_BODY_BYTES", "2621440", "default"},
+				{"IMPORT_MAX_BYTES", "268435456", "default"},
 				{"SHUTDOWN_TIMEOUT", "25s", "default"},
+				{"BACKUP_DIR", "backups", "default"},
+				{"BACKUP_INTERVAL", "24h", "default"},
+				{"BACKUP_KEEP", "7", "default"},
 			},
 		},
 	}
@@ -1072,9 +1103,17 @@ func TestSecurityOptions(t *testing.T) {
 		{"hsts off", prod(map[string]string{"SECURE_HSTS_SECONDS": "0"}), func(c *config.Config) bool { return c.HSTSSeconds == 0 }, ""},
 		{"body limit", prod(map[string]string{"MAX_BODY_BYTES": "4096"}), func(c *config.Config) bool { return c.MaxBodyBytes == 4096 }, ""},
 		{"bad trust", prod(map[string]string{"TRUST_PROXY_HEADERS": "maybe"}), nil, "TRUST_PROXY_HEADERS"},
+		{"one proxy by default", prod(map[string]string{"TRUST_PROXY_HEADERS": "true"}), func(c *config.Config) bool { return c.ProxyCount == 1 }, ""},
+		{"Render's two proxies", prod(map[string]string{"TRUST_PROXY_HEADERS": "true", "PROXY_COUNT": "2"}), func(c *config.Config) bool { return c.ProxyCount == 2 }, ""},
+		{"no proxies", prod(map[string]string{"PROXY_COUNT": "0"}), nil, "PROXY_COUNT"},
+		{"too many proxies", prod(map[string]string{"PROXY_COUNT": "11"}), nil, "PROXY_COUNT"},
+		{"proxy count nonsense", prod(map[string]string{"PROXY_COUNT": "two"}), nil, "PROXY_COUNT"},
 		{"negative hsts", prod(map[string]string{"SECURE_HSTS_SECONDS": "-1"}), nil, "SECURE_HSTS_SECONDS"},
 		{"tiny body limit", prod(map[string]string{"MAX_BODY_BYTES": "10"}), nil, "MAX_BODY_BYTES"},
 		{"body limit with unit", prod(map[string]string{"MAX_BODY_BYTES": "2MB"}), nil, "MAX_BODY_BYTES"},
+		{"import limit", prod(map[string]string{"IMPORT_MAX_BYTES": "1048576"}), func(c *config.Config) bool { return c.ImportMaxBytes == 1048576 && c.MaxBodyBytes == 2621440 }, ""},
+		{"import limit by default", prod(nil), func(c *config.Config) bool { return c.ImportMaxBytes == 256<<20 }, ""},
+		{"import limit over a gigabyte", prod(map[string]string{"IMPORT_MAX_BYTES": "2147483648"}), nil, "IMPORT_MAX_BYTES"},
 		{"shutdown in seconds", prod(map[string]string{"SHUTDOWN_TIMEOUT": "5"}), func(c *config.Config) bool { return c.ShutdownTimeout == 5*time.Second }, ""},
 		{"shutdown as a duration", prod(map[string]string{"SHUTDOWN_TIMEOUT": "1m"}), func(c *config.Config) bool { return c.ShutdownTimeout == time.Minute }, ""},
 		{"shutdown too long", prod(map[string]string{"SHUTDOWN_TIMEOUT": "1h"}), nil, "SHUTDOWN_TIMEOUT"},
@@ -1091,6 +1130,79 @@ func TestSecurityOptions(t *testing.T) {
 			}
 			if c := mustLoad(t, tc.env); !tc.check(c) {
 				t.Errorf("got %+v, want the option applied", c)
+			}
+		})
+	}
+}
+
+func TestBackupOptions(t *testing.T) {
+	tests := []struct {
+		name    string
+		env     map[string]string
+		dir     string
+		every   time.Duration
+		keep    int
+		problem string // the variable named in the one problem; empty for none
+		message string // what the problem must say
+	}{
+		{name: "defaults beside the SQLite file", env: prod(map[string]string{"DATABASE_URL": "sqlite:/data/db.sqlite3"}), dir: "/data/backups", every: 24 * time.Hour, keep: 7},
+		{name: "defaults beside a relative file", env: prod(nil), dir: "backups", every: 24 * time.Hour, keep: 7},
+		{name: "no directory on PostgreSQL", env: prod(map[string]string{"DATABASE_URL": "postgres://app@db/app"}), dir: "", every: 24 * time.Hour, keep: 7},
+		{name: "everything set", env: prod(map[string]string{"BACKUP_DIR": "/mnt/backups", "BACKUP_INTERVAL": "6h30m", "BACKUP_KEEP": "30"}), dir: "/mnt/backups", every: 6*time.Hour + 30*time.Minute, keep: 30},
+		{name: "off", env: prod(map[string]string{"BACKUP_INTERVAL": "0"}), dir: "backups", every: 0, keep: 7},
+		{name: "a minute", env: prod(map[string]string{"BACKUP_INTERVAL": "1m"}), dir: "backups", every: time.Minute, keep: 7},
+		{name: "negative interval", env: prod(map[string]string{"BACKUP_INTERVAL": "-1h"}), problem: "BACKUP_INTERVAL", message: "negative"},
+		{name: "sub-minute interval", env: prod(map[string]string{"BACKUP_INTERVAL": "30s"}), problem: "BACKUP_INTERVAL", message: "less than a minute"},
+		{name: "interval without unit", env: prod(map[string]string{"BACKUP_INTERVAL": "24"}), problem: "BACKUP_INTERVAL", message: "not a duration"},
+		{name: "interval nonsense", env: prod(map[string]string{"BACKUP_INTERVAL": "daily"}), problem: "BACKUP_INTERVAL", message: "not a duration"},
+		{name: "keep none", env: prod(map[string]string{"BACKUP_KEEP": "0"}), problem: "BACKUP_KEEP", message: "from 1 to 1000"},
+		{name: "keep negative", env: prod(map[string]string{"BACKUP_KEEP": "-3"}), problem: "BACKUP_KEEP", message: "from 1 to 1000"},
+		{name: "keep nonsense", env: prod(map[string]string{"BACKUP_KEEP": "all"}), problem: "BACKUP_KEEP", message: "from 1 to 1000"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if tc.problem != "" {
+				problems := loadErr(t, tc.env)
+				if len(problems) != 1 || problems[0].Var != tc.problem || !strings.Contains(problems[0].Message, tc.message) {
+					t.Errorf("got %v, want one problem on %s saying %q", problems, tc.problem, tc.message)
+				}
+				return
+			}
+			c := mustLoad(t, tc.env)
+			if c.BackupDir != tc.dir || c.BackupInterval != tc.every || c.BackupKeep != tc.keep {
+				t.Errorf("got dir %q, interval %v, keep %d; want %q, %v, %d", c.BackupDir, c.BackupInterval, c.BackupKeep, tc.dir, tc.every, tc.keep)
+			}
+		})
+	}
+	t.Run("the message names the variable", func(t *testing.T) {
+		_, err := config.Load(env(prod(map[string]string{"BACKUP_INTERVAL": "10s"})))
+		if err == nil || !strings.Contains(err.Error(), "BACKUP_INTERVAL: ") {
+			t.Errorf("got %v, want an error naming BACKUP_INTERVAL", err)
+		}
+	})
+}
+
+func TestProxyCountNotice(t *testing.T) {
+	tests := []struct {
+		name   string
+		env    map[string]string
+		notice string // empty: no notice about these options
+	}{
+		{"a proxy count without trusting proxies", prod(map[string]string{"PROXY_COUNT": "2"}), "PROXY_COUNT has no effect unless TRUST_PROXY_HEADERS is true"},
+		{"a proxy count with trusted proxies", prod(map[string]string{"TRUST_PROXY_HEADERS": "true", "PROXY_COUNT": "2"}), ""},
+		{"a superuser declared", prod(map[string]string{"SUPERUSER_USERNAME": "boss", "SUPERUSER_PASSWORD": "Tangerine-Harbour-42"}), ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			notices := strings.Join(mustLoad(t, tc.env).Notices, "\n")
+			switch {
+			case tc.notice == "" && (strings.Contains(notices, "PROXY_COUNT") || strings.Contains(notices, "SUPERUSER")):
+				t.Errorf("got notices %q, want none about these options", notices)
+			case tc.notice != "" && !strings.Contains(notices, tc.notice):
+				t.Errorf("got notices %q, want %q", notices, tc.notice)
+			}
+			if strings.Contains(notices, "Tangerine") {
+				t.Error("got the password in a notice")
 			}
 		})
 	}

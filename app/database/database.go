@@ -29,6 +29,7 @@ type DB struct {
 	Write *bun.DB
 	Read  *bun.DB
 	Kind  string
+	Path  string // the SQLite file, for what works on the file itself (backups); empty on PostgreSQL
 
 	version *versionWatch
 }
@@ -100,7 +101,7 @@ func openSQLite(ctx context.Context, path string, opts Options) (*DB, error) {
 		_ = write.Close()
 		return nil, fmt.Errorf("open database %s: %w", path, describe(err))
 	}
-	return &DB{Write: write.WithQueryHook(watch), Read: read, Kind: "sqlite", version: watch}, nil
+	return &DB{Write: write.WithQueryHook(watch), Read: read, Kind: "sqlite", Path: path, version: watch}, nil
 }
 
 func sqliteHandle(ctx context.Context, path string, params url.Values, conns int) (*bun.DB, error) {

@@ -85,7 +85,7 @@ func Import(ctx context.Context, db *database.DB, path string, opts Options) (*R
 	defer src.close()
 	data, err := src.read(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
+		return nil, &FileError{Path: path, Err: err}
 	}
 	report := &Report{Schema: src.schema, DryRun: opts.DryRun}
 	err = db.Write.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {

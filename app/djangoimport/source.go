@@ -49,6 +49,17 @@ type source struct {
 // database of this site.
 var ErrNotDjango = errors.New("not a Django database of OC Lettings")
 
+// FileError is a failure to read the Django file itself: the file is at
+// fault, not the target database, so a caller can tell the person who gave
+// it why it was refused (without the path, which may be a temporary file).
+type FileError struct {
+	Path string
+	Err  error
+}
+
+func (e *FileError) Error() string { return e.Path + ": " + e.Err.Error() }
+func (e *FileError) Unwrap() error { return e.Err }
+
 func openSource(ctx context.Context, path string) (*source, error) {
 	info, err := os.Stat(path)
 	if errors.Is(err, fs.ErrNotExist) {
@@ -85,14 +96,14 @@ func openSource(ctx context.Context, path string) (*source, error) {
 	if err != nil {
 		db.Close()
 		if database.IsNotSQLite(err) {
-			return nil, fmt.Errorf("%s: %w: the file is not an SQLite database", path, ErrNotDjango)
+			return nil, &FileError{Path: path, Err: fmt.Errorf("%w: the file is not an SQLite database", ErrNotDjango)}
 		}
-		return nil, fmt.Errorf("%s: %w", path, err)
+		return nil, &FileError{Path: path, Err: err}
 	}
 	schema, err := detect(names)
 	if err != nil {
 		db.Close()
-		return nil, fmt.Errorf("%s: %w", path, err)
+		return nil, &FileError{Path: path, Err: err}
 	}
 	return &source{db: db, schema: schema}, nil
 }

@@ -52,6 +52,7 @@ func Middleware(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		hub := sentry.CurrentHub().Clone()
 		hub.Scope().SetRequest(scrubRequest(r))
+		hub.Scope().SetUser(sentry.User{IPAddress: web.ClientAddr(r)})
 		ctx := sentry.SetHubOnContext(r.Context(), hub)
 		tx := sentry.StartTransaction(ctx, r.Method+" "+r.URL.Path,
 			sentry.WithOpName("http.server"), sentry.WithTransactionSource(sentry.SourceURL))
@@ -69,7 +70,7 @@ func Middleware(next http.Handler) http.Handler {
 // username only, as the operators asked).
 func SetUser(ctx context.Context, id int64, username string) {
 	if hub := sentry.GetHubFromContext(ctx); hub != nil {
-		hub.Scope().SetUser(sentry.User{ID: fmt.Sprint(id), Username: username})
+		hub.Scope().SetUser(sentry.User{ID: fmt.Sprint(id), Username: username, IPAddress: web.ClientAddrContext(ctx)})
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"crypto/rand"
 	"crypto/subtle"
 	"encoding/base64"
+	"mime"
 	"net/http"
 
 	"github.com/alexedwards/scs/v2"
@@ -25,6 +26,11 @@ const CSRFMessage = "CSRF verification failed. Request aborted."
 type CSRF struct {
 	Sessions *scs.SessionManager
 	Pages    *ErrorPages
+	// MayUpload says whether a session may send a multipart body, which may
+	// be far larger than a form and is spooled to disk to be read: a front
+	// end lets only signed-in sessions, so that anyone who merely opened the
+	// login page cannot fill the disk. Nil lets every session.
+	MayUpload func(*http.Request) bool
 }
 
 // Middleware checks the token; it runs inside the session middleware.
@@ -36,9 +42,33 @@ func (c *CSRF) Middleware(next http.Handler) http.Handler {
 			return
 		}
 		expected := c.Sessions.GetString(r.Context(), csrfKey)
+		multipart := isMultipart(r)
+		if multipart && expected == "" {
+			// Refused whatever the body says: an upload, which may be large,
+			// is not read for nothing.
+			CSRFFailure(w, r, c.Pages, "no token in the session")
+			return
+		}
+		if multipart && c.MayUpload != nil && !c.MayUpload(r) {
+			c.Pages.logger.WarnContext(r.Context(), "upload refused before it was read", "reason", "not signed in", "path", r.URL.Path)
+			c.Pages.Page(w, r, http.StatusForbidden)
+			return
+		}
 		got := r.Header.Get(CSRFHeader)
-		if got == "" {
-			if err := r.ParseForm(); err != nil {
+		if got == "" || multipart {
+			var err error
+			if multipart {
+				// Parsed here even with the token in the header, so that the
+				// parsed form, and its temporary files, are this middleware's
+				// to remove once the handler is done with them.
+				err = r.ParseMultipartForm(multipartMemory)
+				if r.MultipartForm != nil {
+					defer r.MultipartForm.RemoveAll()
+				}
+			} else {
+				err = r.ParseForm()
+			}
+			if err != nil {
 				if BodyTooLarge(err) {
 					c.Pages.Page(w, r, http.StatusRequestEntityTooLarge)
 					return
@@ -46,7 +76,9 @@ func (c *CSRF) Middleware(next http.Handler) http.Handler {
 				c.Pages.Page(w, r, http.StatusBadRequest)
 				return
 			}
-			got = r.PostForm.Get(CSRFField)
+			if got == "" {
+				got = r.PostForm.Get(CSRFField)
+			}
 		}
 		switch {
 		case expected == "":
@@ -59,6 +91,15 @@ func (c *CSRF) Middleware(next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 		}
 	})
+}
+
+// multipartMemory is how much of a multipart form is held in memory; the
+// rest of its files go to temporary files on disk.
+const multipartMemory = 1 << 20
+
+func isMultipart(r *http.Request) bool {
+	mediaType, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	return mediaType == "multipart/form-data"
 }
 
 // Token returns the session's token, making one if needed, for a form.

@@ -14,10 +14,13 @@ import (
 type Perimeter struct {
 	AllowedHosts []string // "example.com", ".example.com" (and subdomains), "*"
 	Debug        bool
-	TrustProxy   bool  // X-Forwarded-For and X-Forwarded-Proto come from our own proxy
+	Proxies      Proxies
 	SSLRedirect  bool  // send plain HTTP to HTTPS
 	HSTSSeconds  int   // 0 leaves Strict-Transport-Security out
 	MaxBodyBytes int64 // larger request bodies get 413
+	// BodyLimits replace MaxBodyBytes for the paths they name: an upload
+	// page may take more than the rest of the site ever needs.
+	BodyLimits map[string]int64
 	// Exempt paths skip the host check and the HTTPS redirect, so a
 	// platform's health checker can reach them by any address.
 	Exempt []string
@@ -39,7 +42,7 @@ func (p *Perimeter) Middleware(next http.Handler) http.Handler {
 			_, _ = w.Write([]byte(badHost))
 			return
 		}
-		secure := IsSecure(r, p.TrustProxy)
+		secure := p.Proxies.IsSecure(r)
 		if !exempt && p.SSLRedirect && !secure {
 			http.Redirect(w, r, "https://"+r.Host+r.URL.RequestURI(), http.StatusMovedPermanently)
 			return
@@ -47,12 +50,16 @@ func (p *Perimeter) Middleware(next http.Handler) http.Handler {
 		if secure && !p.Debug && p.HSTSSeconds > 0 {
 			w.Header().Set("Strict-Transport-Security", "max-age="+strconv.Itoa(p.HSTSSeconds))
 		}
-		if r.ContentLength > p.MaxBodyBytes {
+		limit, ok := p.BodyLimits[r.URL.Path]
+		if !ok {
+			limit = p.MaxBodyBytes
+		}
+		if r.ContentLength > limit {
 			p.Pages.Page(w, r, http.StatusRequestEntityTooLarge)
 			return
 		}
 		if r.Body != nil {
-			r.Body = http.MaxBytesReader(w, r.Body, p.MaxBodyBytes)
+			r.Body = http.MaxBytesReader(w, r.Body, limit)
 		}
 		if err := origin.Check(r); err != nil {
 			CSRFFailure(w, r, p.Pages, "cross-origin request")
@@ -98,31 +105,6 @@ func (p *Perimeter) hostAllowed(hostport string) bool {
 		}
 	}
 	return false
-}
-
-// IsSecure reports whether the request came over HTTPS: directly, or to our
-// own proxy, which says so in X-Forwarded-Proto.
-func IsSecure(r *http.Request, trustProxy bool) bool {
-	if r.TLS != nil {
-		return true
-	}
-	return trustProxy && strings.EqualFold(strings.TrimSpace(r.Header.Get("X-Forwarded-Proto")), "https")
-}
-
-// ClientAddr is the address of the client: the connection's peer, or the
-// first X-Forwarded-For hop when our own proxy put it there.
-func ClientAddr(r *http.Request, trustProxy bool) string {
-	if trustProxy {
-		first, _, _ := strings.Cut(r.Header.Get("X-Forwarded-For"), ",")
-		if ip := net.ParseIP(strings.TrimSpace(first)); ip != nil {
-			return ip.String()
-		}
-	}
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
 }
 
 // BodyTooLarge reports whether err comes from reading past the body limit.

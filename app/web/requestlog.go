@@ -34,9 +34,8 @@ func RequestID(ctx context.Context) string {
 // answered. Health checks are logged at debug level only: a platform asks
 // every few seconds, and those lines would drown the rest.
 type RequestLog struct {
-	Logger     *slog.Logger
-	TrustProxy bool
-	Quiet      []string // paths logged at debug level
+	Logger *slog.Logger
+	Quiet  []string // paths logged at debug level
 }
 
 // Middleware wraps the whole router.
@@ -65,7 +64,7 @@ func (l *RequestLog) Middleware(next http.Handler) http.Handler {
 			slog.Int("status", rec.status),
 			slog.Int64("bytes", rec.bytes),
 			slog.Duration("duration", time.Since(start)),
-			slog.String("client", ClientAddr(r, l.TrustProxy)),
+			slog.String("client", ClientAddr(r)),
 		)
 	})
 }

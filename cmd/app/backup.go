@@ -7,9 +7,11 @@ import (
 	"flag"
 	"fmt"
 	"io/fs"
+	"log/slog"
 	"net/url"
 	"os"
 
+	"oclettings/app/backup"
 	"oclettings/app/config"
 	"oclettings/app/database"
 )
@@ -43,46 +45,37 @@ func backupCommand() command {
 			if db.Kind != "sqlite" {
 				return errors.New("this database is backed up with its own tools (pg_dump); see docs/operations.md")
 			}
-			if _, err := os.Stat(path); err == nil {
-				if !force {
-					return fmt.Errorf("%s exists; choose another path or use --force to overwrite it", path)
-				}
-				if err := os.Remove(path); err != nil {
-					return err
-				}
-			} else if !errors.Is(err, fs.ErrNotExist) {
+			if _, err := os.Stat(path); err == nil && !force {
+				return fmt.Errorf("%s exists; choose another path or use --force to overwrite it", path)
+			} else if err != nil && !errors.Is(err, fs.ErrNotExist) {
 				return err
 			}
-			// VACUUM INTO copies one consistent snapshot, page by page, while
-			// other connections go on reading and writing.
-			if _, err := db.Write.ExecContext(ctx, "VACUUM INTO ?", path); err != nil {
+			// Written beside PATH and renamed over it once checked, so an
+			// older file there is only replaced by a complete backup.
+			size, err := backup.Write(ctx, db.Path, path)
+			if err != nil {
 				return fmt.Errorf("backup to %s: %w", path, err)
 			}
-			return reportBackup(ctx, e, path)
+			return reportBackup(ctx, e, path, size)
 		},
 	}
 }
 
-// reportBackup opens the copy read-only, checks its integrity and prints
-// what it holds, so the operator knows the file is a usable database.
-func reportBackup(ctx context.Context, e *env, path string) error {
-	info, err := os.Stat(path)
-	if err != nil {
-		return err
-	}
+// newBackups is the backup service of a site on db: the schedule `app
+// serve` runs and the admin's downloads. On PostgreSQL it takes none.
+func newBackups(db *database.DB, cfg *config.Config, logger *slog.Logger) *backup.Service {
+	return backup.New(backup.Options{Source: db.Path, Dir: cfg.BackupDir, Interval: cfg.BackupInterval, Keep: cfg.BackupKeep}, logger)
+}
+
+// reportBackup prints what the checked copy holds, so the operator knows
+// the file is the database they meant.
+func reportBackup(ctx context.Context, e *env, path string, size int64) error {
 	copyDB, err := sql.Open("sqlite", "file:"+url.PathEscape(path)+"?mode=ro")
 	if err != nil {
 		return err
 	}
 	defer copyDB.Close()
-	var integrity string
-	if err := copyDB.QueryRowContext(ctx, "PRAGMA integrity_check").Scan(&integrity); err != nil {
-		return fmt.Errorf("check %s: %w", path, err)
-	}
-	if integrity != "ok" {
-		return fmt.Errorf("the backup %s failed its integrity check: %s", path, integrity)
-	}
-	fmt.Fprintf(e.stdout, "Backup written to %s (%d bytes), integrity ok.\n", path, info.Size())
+	fmt.Fprintf(e.stdout, "Backup written to %s (%d bytes), integrity ok.\n", path, size)
 	for _, table := range backupTables {
 		var n int64
 		if err := copyDB.QueryRowContext(ctx, "SELECT count(*) FROM "+table).Scan(&n); err != nil {

@@ -45,16 +45,20 @@ func TestStaticBinary(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the binary; skipped with -short")
 	}
-	bin := filepath.Join(t.TempDir(), "app")
 	// The flags are the Dockerfile's own, so the image builds what is tested.
-	args := dockerBuildArgs(t, map[string]string{"VERSION": "9.9.9", "COMMIT": "feedface", "DATE": "2026-11-25T00:00:00Z"})
-	build := exec.Command("go", append(append(args, "-o", bin), ".")...)
-	build.Env = append(os.Environ(), "CGO_ENABLED=0")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("CGO_ENABLED=0 go build: %v\n%s", err, out)
-	}
+	bin := releaseBinary(t)
 
-	dir := t.TempDir()
+	// Started as root (our CI), the binary gives its directory to 65532 and
+	// drops to it, and SQLite opens files by their full path: the directory
+	// must be reachable from / by anyone, unlike t.TempDir's.
+	dir, err := os.MkdirTemp("", "oclettings-static")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(dir) })
+	if err := os.Chmod(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
 	runBin := func(args ...string) string {
 		t.Helper()
 		cmd := exec.Command(bin, args...)
@@ -81,7 +85,6 @@ func TestStaticBinary(t *testing.T) {
 }
 
 var (
-	appBinDir  string
 	appBinOnce sync.Once
 	appBin     string
 	appBinErr  error
@@ -96,7 +99,7 @@ func appBinary(t *testing.T) string {
 			appBinErr = err
 			return
 		}
-		appBinDir, appBin = dir, filepath.Join(dir, "app")
+		appBin = filepath.Join(dir, "app")
 		if out, err := exec.Command("go", "build", "-o", appBin, ".").CombinedOutput(); err != nil {
 			appBinErr = fmt.Errorf("go build: %v\n%s", err, out)
 		}

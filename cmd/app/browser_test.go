@@ -129,6 +129,12 @@ func (b *browser) do(method, path string, form url.Values, header map[string]str
 	for k, v := range header {
 		req.Header.Set(k, v)
 	}
+	return b.send(req)
+}
+
+// send sends a request the caller built, with the browser's cookies.
+func (b *browser) send(req *http.Request) page {
+	b.site.t.Helper()
 	resp, err := b.client.Do(req)
 	if err != nil {
 		b.site.t.Fatal(err)

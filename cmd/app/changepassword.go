@@ -33,7 +33,7 @@ func changePasswordCommand() command {
 			if err != nil {
 				return err
 			}
-			db, err := openMigrated(ctx, cfg)
+			db, err := openMigrated(ctx, e, cfg)
 			if err != nil {
 				return err
 			}

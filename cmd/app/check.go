@@ -33,7 +33,7 @@ func checkCommand() command {
 			}
 			printSettings(e, cfg)
 
-			db, m, err := openDatabase(ctx, cfg, database.Options{MustExist: true})
+			db, m, err := openDatabase(ctx, e, cfg, database.Options{MustExist: true})
 			if err != nil {
 				return err
 			}

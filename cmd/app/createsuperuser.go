@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"log/slog"
 	"strings"
 
 	"oclettings/app/accounts"
@@ -31,13 +32,17 @@ func createSuperuserCommand() command {
 			if len(args) > 0 {
 				return usagef("unexpected arguments %q", args)
 			}
+			cfg, _, err := setup(e, e.stderr, config.LoadForManagement)
+			if err != nil {
+				return err
+			}
 			if username == "" {
-				username = superuserVar(e, "USERNAME")
+				username = cfg.Superuser.Username
 			}
 			if email == "" {
-				email = superuserVar(e, "EMAIL")
+				email = cfg.Superuser.Email
 			}
-			password := superuserVar(e, "PASSWORD")
+			password := cfg.Superuser.Password
 			if noInput {
 				switch {
 				case strings.TrimSpace(username) == "":
@@ -46,12 +51,7 @@ func createSuperuserCommand() command {
 					return usagef("--noinput needs the password in SUPERUSER_PASSWORD (an administrator without one could never sign in)")
 				}
 			}
-
-			cfg, _, err := setup(e, e.stderr, config.LoadForManagement)
-			if err != nil {
-				return err
-			}
-			db, err := openMigrated(ctx, cfg)
+			db, err := openMigrated(ctx, e, cfg)
 			if err != nil {
 				return err
 			}
@@ -70,15 +70,32 @@ func createSuperuserCommand() command {
 	}
 }
 
-// superuserVar reads SUPERUSER_<name>, or Django's DJANGO_SUPERUSER_<name>
-// so that an existing deployment's settings keep working.
-func superuserVar(e *env, name string) string {
-	for _, key := range []string{"SUPERUSER_" + name, "DJANGO_SUPERUSER_" + name} {
-		if v, ok := e.getenv(key); ok && v != "" {
-			return v
+// bootstrapSuperuser creates the administrator declared by SUPERUSER_*
+// when no user has that name, so that a platform without a shell (Render's
+// image services) still gets its first administrator. A weak password stops
+// the start: serving with no way in, or with a guessable way in, is worse.
+// The password is never logged.
+func bootstrapSuperuser(ctx context.Context, cfg *config.Config, db *database.DB, logger *slog.Logger) error {
+	su := cfg.Superuser
+	if su.Username == "" {
+		if su.Password != "" {
+			logger.Warn("SUPERUSER_PASSWORD is set without SUPERUSER_USERNAME, so no administrator was created from it")
 		}
+		return nil
 	}
-	return ""
+	created, err := accounts.New(db).EnsureSuperuser(ctx, su.Username, su.Email, su.Password)
+	switch {
+	case errors.Is(err, accounts.ErrNoPassword):
+		logger.Warn("no user has the name in SUPERUSER_USERNAME and SUPERUSER_PASSWORD is not set, so no administrator was created",
+			"username", su.Username)
+	case err != nil:
+		return fmt.Errorf("cannot create the administrator %q from SUPERUSER_USERNAME and SUPERUSER_PASSWORD: %w", su.Username, describeInvalid(err))
+	case created:
+		logger.Info("administrator created from SUPERUSER_USERNAME; remove SUPERUSER_PASSWORD from the environment now", "username", su.Username)
+	default:
+		logger.Info("the administrator in SUPERUSER_USERNAME exists and was left unchanged", "username", su.Username)
+	}
+	return nil
 }
 
 // createSuperuserInteractively asks each question until its answer is

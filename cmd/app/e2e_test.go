@@ -24,6 +24,8 @@ import (
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/cdproto/target"
 	"github.com/chromedp/chromedp"
+
+	"oclettings/migrations/testdb"
 )
 
 // The browser tests drive Debian's Chromium through the DevTools protocol
@@ -66,9 +68,12 @@ func e2eNeeds(t *testing.T) (string, string) {
 		}
 		t.Skip(what)
 	}
+	// CHROMIUM first, then the order .ci/run searches: Google Chrome (GitHub's
+	// Ubuntu runners), then Debian's chromium. Never chromium-browser: on
+	// Ubuntu it is a stub that asks for the snap and cannot run here.
 	chrome := os.Getenv("CHROMIUM")
 	if chrome == "" {
-		for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
+		for _, name := range []string{"google-chrome-stable", "google-chrome", "chromium"} {
 			if p, err := exec.LookPath(name); err == nil {
 				chrome = p
 				break
@@ -76,7 +81,7 @@ func e2eNeeds(t *testing.T) (string, string) {
 		}
 	}
 	if chrome == "" {
-		missing("Chromium is not installed: apt-get install chromium (or set CHROMIUM to its path)")
+		missing("neither Chrome nor Chromium is installed: apt-get install chromium on Debian (or set CHROMIUM to its path)")
 	}
 	axePath := os.Getenv("AXE_CORE")
 	if axePath == "" {
@@ -101,7 +106,7 @@ type e2eSite struct {
 func startE2ESite(t *testing.T) *e2eSite {
 	t.Helper()
 	port := freePort(t)
-	db := filepath.Join(t.TempDir(), "db.sqlite3")
+	db := testdb.SQLite(t).Path // reachable by the binary once it drops root
 	s := &e2eSite{
 		base: "http://127.0.0.1:" + port,
 		bin:  appBinary(t),
@@ -166,6 +171,10 @@ func e2eBrowser(t *testing.T, site *e2eSite, vp viewport) *tab {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = os.RemoveAll(profile) })
+	// The defaults are headless and keep /dev/shm out of it. No sandbox:
+	// as root (our machines) Chromium refuses to start with one, and as an
+	// ordinary user on Ubuntu 24.04 AppArmor forbids the user namespaces it
+	// needs; the browser only ever opens the test's own local site.
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
 		chromedp.ExecPath(chrome),
 		chromedp.NoSandbox,

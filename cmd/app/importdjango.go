@@ -5,15 +5,11 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"strings"
 
 	"oclettings/app/config"
 	"oclettings/app/database"
 	"oclettings/app/djangoimport"
 )
-
-// problemsShown is how many invalid rows a failed import lists.
-const problemsShown = 50
 
 func importDjangoCommand() command {
 	var dryRun, skipInvalid bool
@@ -35,7 +31,7 @@ func importDjangoCommand() command {
 			if err != nil {
 				return err
 			}
-			db, m, err := openDatabase(ctx, cfg, database.Options{})
+			db, m, err := openDatabase(ctx, e, cfg, database.Options{})
 			if err != nil {
 				return err
 			}
@@ -50,7 +46,9 @@ func importDjangoCommand() command {
 			})
 			var invalid *djangoimport.InvalidError
 			if errors.As(err, &invalid) {
-				listProblems(e, invalid.Problems)
+				for _, line := range invalid.Lines() {
+					fmt.Fprintln(e.stderr, line)
+				}
 			}
 			if err != nil {
 				return err
@@ -75,42 +73,22 @@ func progress(e *env) func(table string, done, total int) {
 	}
 }
 
-func listProblems(e *env, problems []djangoimport.Problem) {
-	for i, p := range problems {
-		if i == problemsShown {
-			fmt.Fprintf(e.stderr, "… and %d more\n", len(problems)-problemsShown)
-			break
-		}
-		fmt.Fprintln(e.stderr, p)
-	}
-}
-
 func printImport(e *env, path string, r *djangoimport.Report) {
-	fmt.Fprintf(e.stdout, "%s: a Django database in %s.\n\n", path, r.Schema)
+	fmt.Fprintf(e.stdout, "%s\n\n", r.Heading(path))
 	const row = "%-28s %8v %8v %8v %8v\n"
-	fmt.Fprintf(e.stdout, row, "table", "found", "imported", "merged", "skipped")
+	c := djangoimport.Columns
+	fmt.Fprintf(e.stdout, row, c[0], c[1], c[2], c[3], c[4])
 	for _, c := range r.Counts {
 		fmt.Fprintf(e.stdout, row, c.Table, c.Found, c.Imported, c.Merged, c.Skipped)
 	}
 	fmt.Fprintln(e.stdout)
-	if len(r.UnknownPermissions) > 0 {
-		fmt.Fprintf(e.stdout, "Left out, as this site has no such permission: %s.\n", strings.Join(r.UnknownPermissions, ", "))
-	}
-	if len(r.Skipped) > 0 {
-		fmt.Fprintf(e.stdout, "Left out, as invalid (--skip-invalid):\n")
-		for _, p := range r.Skipped {
-			fmt.Fprintf(e.stdout, "  %s\n", p)
+	for _, n := range r.Notes() {
+		fmt.Fprintln(e.stdout, n.Text)
+		for _, row := range n.Rows {
+			fmt.Fprintf(e.stdout, "  %s\n", row)
 		}
 	}
-	switch {
-	case r.Imported() == 0:
-		fmt.Fprintln(e.stdout, "Nothing to import: every record is here already.")
-	case r.KeptIDs:
-		fmt.Fprintf(e.stdout, "Imported %d records into an empty database, each with its Django id: old links such as /lettings/1/ keep working.\n", r.Imported())
-	default:
-		fmt.Fprintf(e.stdout, "Imported %d records; the records already here were kept and new ones numbered after them.\n", r.Imported())
-	}
 	if r.DryRun {
-		fmt.Fprintln(e.stdout, "Dry run: nothing was changed.")
+		fmt.Fprintln(e.stdout, djangoimport.DryRunNote)
 	}
 }

@@ -8,6 +8,8 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+
+	"oclettings/app/datadir"
 )
 
 // Set at build time: -ldflags "-X main.version=… -X main.commit=… -X main.date=…".
@@ -36,5 +38,6 @@ func main() {
 		stderr: os.Stderr,
 		getenv: os.LookupEnv,
 		build:  buildInfo(version, commit, date),
+		runAs:  &datadir.Nonroot,
 	}))
 }

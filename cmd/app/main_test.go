@@ -156,8 +156,10 @@ func TestNoticesForIgnoredDjangoSettings(t *testing.T) {
 func TestMain(m *testing.M) {
 	// Commands log to the real stderr nowhere: every test passes its own writers.
 	code := m.Run()
-	if appBinDir != "" {
-		os.RemoveAll(appBinDir)
+	for _, bin := range []string{appBin, releaseBin} {
+		if bin != "" {
+			os.RemoveAll(filepath.Dir(bin))
+		}
 	}
 	os.Exit(code)
 }

@@ -32,11 +32,11 @@ func migrateCommand() command {
 			if noSeed && action != "" {
 				return usagef("--no-seed goes with plain 'app migrate' only")
 			}
-			cfg, _, err := setup(e, e.stderr, config.LoadForManagement)
+			cfg, logger, err := setup(e, e.stderr, config.LoadForManagement)
 			if err != nil {
 				return err
 			}
-			db, m, err := openDatabase(ctx, cfg, database.Options{})
+			db, m, err := openDatabase(ctx, e, cfg, database.Options{})
 			if err != nil {
 				return err
 			}
@@ -52,14 +52,14 @@ func migrateCommand() command {
 			}
 			if noSeed {
 				fmt.Fprintln(e.stdout, "Schema up to date; reference data skipped (--no-seed).")
-				return nil
+			} else {
+				report, err := migrations.Seed(ctx, db.Write)
+				if err != nil {
+					return err
+				}
+				fmt.Fprintln(e.stdout, report.String())
 			}
-			report, err := migrations.Seed(ctx, db.Write)
-			if err != nil {
-				return err
-			}
-			fmt.Fprintln(e.stdout, report.String())
-			return nil
+			return bootstrapSuperuser(ctx, cfg, db, logger)
 		},
 	}
 }

@@ -11,6 +11,7 @@ import (
 
 	"oclettings/admin"
 	"oclettings/app/accounts"
+	"oclettings/app/backup"
 	"oclettings/app/config"
 	"oclettings/app/database"
 	"oclettings/app/monitoring"
@@ -28,6 +29,7 @@ type site struct {
 	Build      web.Build
 	CacheBytes int               // memory for rendered public pages; 0 turns the cache off
 	Accounts   *accounts.Service // accounts.New(DB), or one with a test clock and hasher
+	Backups    *backup.Service   // the one serve schedules; nil: one without a schedule
 }
 
 // healthPaths answer whatever Host a platform's checker sends, over plain
@@ -44,26 +46,31 @@ func router(s site) (http.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
+	if s.Backups == nil {
+		s.Backups = newBackups(s.DB, s.Config, s.Logger)
+	}
 	adm, err := admin.New(admin.Config{
 		DB:            s.DB,
 		SecureCookies: !s.Config.Debug,
 		Assets:        assets,
 		Logger:        s.Logger,
 		SecretKey:     s.Config.SecretKey,
-		TrustProxy:    s.Config.TrustProxyHeaders,
 		Accounts:      s.Accounts,
+		Backups:       s.Backups,
 	})
 	if err != nil {
 		return nil, err
 	}
 	pages := pub.Errors()
+	proxies := web.Proxies{Trusted: s.Config.TrustProxyHeaders, Count: s.Config.ProxyCount}
 	perimeter := &web.Perimeter{
 		AllowedHosts: s.Config.AllowedHosts,
 		Debug:        s.Config.Debug,
-		TrustProxy:   s.Config.TrustProxyHeaders,
+		Proxies:      proxies,
 		SSLRedirect:  s.Config.SecureSSLRedirect,
 		HSTSSeconds:  s.Config.HSTSSeconds,
 		MaxBodyBytes: s.Config.MaxBodyBytes,
+		BodyLimits:   map[string]int64{admin.ImportDjangoPath: s.Config.ImportMaxBytes},
 		Exempt:       healthPaths,
 		Pages:        pages,
 	}
@@ -82,12 +89,13 @@ func router(s site) (http.Handler, error) {
 		}
 		return err
 	}
-	requests := &web.RequestLog{Logger: s.Logger, TrustProxy: s.Config.TrustProxyHeaders, Quiet: healthPaths}
+	requests := &web.RequestLog{Logger: s.Logger, Quiet: healthPaths}
 
 	r := chi.NewRouter()
-	// Monitoring first: the request log's line then lands on the request's
-	// own Sentry hub, not on the one every request shares.
-	r.Use(monitoring.Middleware, requests.Middleware, pages.Recover, web.SecurityHeaders, perimeter.Middleware, middleware.GetHead)
+	// The client's address first, read once for everything after it. Then
+	// monitoring: the request log's line then lands on the request's own
+	// Sentry hub, not on the one every request shares.
+	r.Use(proxies.Middleware, monitoring.Middleware, requests.Middleware, pages.Recover, web.SecurityHeaders, perimeter.Middleware, middleware.GetHead)
 	r.Method(http.MethodGet, "/healthz", web.Healthz(s.Build))
 	r.Method(http.MethodGet, "/readyz", web.Readyz(ready, s.Logger))
 	r.Method(http.MethodGet, "/static/*", pages.Handle(assets.Serve))

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -14,6 +15,7 @@ import (
 
 	"oclettings/app/accounts"
 	"oclettings/app/auth"
+	"oclettings/app/backup"
 	"oclettings/app/config"
 	"oclettings/app/database"
 	"oclettings/app/models"
@@ -53,9 +55,13 @@ func newRouter(t testing.TB, db *database.DB, cfg *config.Config, cacheBytes int
 	if now == nil {
 		now = time.Now
 	}
-	h, err := router(site{DB: db, Config: cfg, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
+	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
+	h, err := router(site{DB: db, Config: cfg, Logger: logger,
 		Build: web.Build{Version: "test"}, CacheBytes: cacheBytes,
-		Accounts: &accounts.Service{DB: db, Hasher: cheapHasher, Now: now}})
+		Accounts: &accounts.Service{DB: db, Hasher: cheapHasher, Now: now},
+		// In the test's own directory: the configured default is beside
+		// the configuration's database, not the test's.
+		Backups: backup.New(backup.Options{Source: db.Path, Dir: filepath.Join(t.TempDir(), "backups"), Keep: cfg.BackupKeep}, logger)})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"oclettings/app/config"
+	"oclettings/app/datadir"
 	"oclettings/app/logging"
 	"oclettings/app/web"
 )
@@ -25,6 +26,9 @@ type env struct {
 	stderr io.Writer
 	getenv func(string) (string, bool)
 	build  web.Build
+	// runAs is set only in the real binary: started as root, it becomes
+	// this user before it opens the database (see prepareData).
+	runAs *datadir.User
 
 	lines *bufio.Reader // stdin, buffered once so prompts share what was read ahead
 }

@@ -4,17 +4,23 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"path/filepath"
 	"sort"
 	"strings"
 
 	"oclettings/app/config"
 	"oclettings/app/database"
+	"oclettings/app/datadir"
 	"oclettings/app/models"
 	"oclettings/migrations"
 )
 
-// openDatabase opens the configured database and its migrations.
-func openDatabase(ctx context.Context, cfg *config.Config, opts database.Options) (*database.DB, *migrations.Migrator, error) {
+// openDatabase opens the configured database and its migrations, once the
+// data directory is the process's to write (see prepareData).
+func openDatabase(ctx context.Context, e *env, cfg *config.Config, opts database.Options) (*database.DB, *migrations.Migrator, error) {
+	if err := prepareData(e, cfg); err != nil {
+		return nil, nil, err
+	}
 	db, err := database.Open(ctx, cfg.Database, opts)
 	if err != nil {
 		return nil, nil, err
@@ -30,8 +36,8 @@ func openDatabase(ctx context.Context, cfg *config.Config, opts database.Options
 // openMigrated opens the database for a command that works on its data, and
 // refuses one whose schema is behind the binary's: every query after that
 // point could fail half-way.
-func openMigrated(ctx context.Context, cfg *config.Config) (*database.DB, error) {
-	db, m, err := openDatabase(ctx, cfg, database.Options{})
+func openMigrated(ctx context.Context, e *env, cfg *config.Config) (*database.DB, error) {
+	db, m, err := openDatabase(ctx, e, cfg, database.Options{})
 	if err != nil {
 		return nil, err
 	}
@@ -44,6 +50,29 @@ func openMigrated(ctx context.Context, cfg *config.Config) (*database.DB, error)
 		return nil, err
 	}
 	return db, nil
+}
+
+// prepareData runs before any command opens the database. The binary (its
+// env has runAs) started as root hands the SQLite file's directory to the
+// unprivileged user and drops root for good; otherwise the directory is only
+// checked. Tests run commands in-process, often as root, and must never make
+// the test process give up root: their env has no runAs.
+func prepareData(e *env, cfg *config.Config) error {
+	var dir string
+	var files []string
+	if cfg.Database.Kind == "sqlite" {
+		dir = filepath.Dir(cfg.Database.Path)
+		for _, suffix := range []string{"", "-wal", "-shm", "-journal"} {
+			files = append(files, cfg.Database.Path+suffix)
+		}
+	}
+	if e.runAs != nil {
+		return datadir.Prepare(dir, files, *e.runAs)
+	}
+	if dir == "" {
+		return nil
+	}
+	return datadir.CheckWritable(dir)
 }
 
 // describeInvalid turns a validation error into one line naming each field.

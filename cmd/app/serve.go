@@ -40,7 +40,7 @@ func serveCommand() command {
 			}
 			// Errors go to Sentry as events, everything else as breadcrumbs.
 			logger = slog.New(slog.NewMultiHandler(logger.Handler(), &monitoring.LogHandler{}))
-			db, m, err := openDatabase(ctx, cfg, database.Options{})
+			db, m, err := openDatabase(ctx, e, cfg, database.Options{})
 			if err != nil {
 				return err
 			}
@@ -51,8 +51,15 @@ func serveCommand() command {
 			if err := m.Up(ctx, func(name string) { logger.Info("migration applied", "migration", name) }); err != nil {
 				return err
 			}
+			if err := bootstrapSuperuser(ctx, cfg, db, logger); err != nil {
+				return err
+			}
 
-			h, err := router(site{DB: db, Config: cfg, Logger: logger, Build: e.build, CacheBytes: public.DefaultCacheBytes, Accounts: accounts.New(db)})
+			// Started before listening, and stopped (a copy under way ending
+			// first) before the database closes.
+			backups := newBackups(db, cfg, logger)
+			defer backups.Start(ctx)()
+			h, err := router(site{DB: db, Config: cfg, Logger: logger, Build: e.build, CacheBytes: public.DefaultCacheBytes, Accounts: accounts.New(db), Backups: backups})
 			if err != nil {
 				return err
 			}
