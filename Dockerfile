@@ -1,7 +1,10 @@
 # syntax=docker/dockerfile:1
 # The Orange County Lettings site: one static binary on a distroless base.
+# Base images are pinned by tag; Dependabot (.github/dependabot.yml) proposes
+# new ones, so that a base image never changes under an unchanged tree.
 
-FROM golang:1.26-bookworm AS build
+# trixie, to match the final stage's Debian 13.
+FROM golang:1.26-trixie AS build
 WORKDIR /src
 # Modules first, in a layer of their own, so code changes do not download them again.
 COPY go.mod go.sum ./
@@ -15,24 +18,31 @@ RUN --mount=type=cache,target=/go/pkg/mod --mount=type=cache,target=/root/.cache
     CGO_ENABLED=0 go build -trimpath -ldflags "-s -w -X main.version=${VERSION} -X main.commit=${COMMIT} -X main.date=${DATE}" -o /out/app ./cmd/app
 RUN mkdir -p /out/data
 
-FROM gcr.io/distroless/static-debian12:nonroot
+# The root-default variant, not :nonroot: the binary starts as root only to
+# make /data its own (a fresh Render disk or host directory is root's), then
+# drops to uid/gid 65532 for everything else.
+FROM gcr.io/distroless/static-debian13
 ARG VERSION=dev
 ARG COMMIT=unknown
 ARG DATE=unknown
+# The repository's address, which registries and Dependabot link back to;
+# the workflow passes it, a local build may leave it empty.
+ARG SOURCE=
 LABEL org.opencontainers.image.title="oc-lettings" \
       org.opencontainers.image.description="Orange County Lettings: public site and admin in one Go binary" \
       org.opencontainers.image.version="${VERSION}" \
       org.opencontainers.image.revision="${COMMIT}" \
       org.opencontainers.image.created="${DATE}" \
+      org.opencontainers.image.source="${SOURCE}" \
       org.opencontainers.image.licenses="proprietary"
 COPY --from=build /out/app /app
-# The SQLite database lives on a volume; the nonroot user (65532) owns it.
+# Already 65532's, so that a container run with --user 65532 (no root at
+# all) still finds its data directory writable.
 COPY --from=build --chown=65532:65532 /out/data /data
 VOLUME ["/data"]
 ENV DATABASE_URL=sqlite:/data/oc-lettings.sqlite3 \
     PORT=8000
 EXPOSE 8000
-USER nonroot:nonroot
 HEALTHCHECK --interval=30s --timeout=5s --start-period=10s --retries=3 CMD ["/app", "healthcheck"]
 ENTRYPOINT ["/app"]
 CMD ["serve"]
