@@ -6,7 +6,6 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -16,13 +15,10 @@ import (
 	"testing"
 	"time"
 
-	"oclettings/app/accounts"
 	"oclettings/app/backup"
 	"oclettings/app/database"
-	"oclettings/app/web"
 	"oclettings/migrations"
 	"oclettings/migrations/testdb"
-	"oclettings/public"
 )
 
 const backupPath = "/admin/backup/"
@@ -31,20 +27,8 @@ const backupPath = "/admin/backup/"
 // lines to logs, with a superuser "root" and a member of staff "clerk".
 func backupSite(t *testing.T, db *database.DB, dir string, logs io.Writer) *adminSite {
 	t.Helper()
-	cfg := testConfig(t)
-	c := &clock{now: time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)}
-	logger := slog.New(slog.NewJSONHandler(logs, nil))
-	h, err := router(site{DB: db, Config: cfg, Logger: logger,
-		Build: web.Build{Version: "test"}, CacheBytes: public.DefaultCacheBytes,
-		Accounts: &accounts.Service{DB: db, Hasher: cheapHasher, Now: c.Now},
-		Backups:  backup.New(backup.Options{Source: db.Path, Dir: dir, Interval: 24 * time.Hour, Keep: 7}, logger)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(h)
-	t.Cleanup(srv.Close)
-	s := &adminSite{t: t, srv: srv, db: db, clock: c}
-	s.user("root", bossPassword, true, true, true)
+	backups := backup.New(backup.Options{Source: db.Path, Dir: dir, Interval: 24 * time.Hour, Keep: 7}, slog.New(slog.NewJSONHandler(logs, nil)))
+	s := loggingSite(t, db, logs, backups)
 	s.user("clerk", bossPassword, true, false, true)
 	return s
 }

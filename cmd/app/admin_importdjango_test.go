@@ -4,23 +4,17 @@ import (
 	"bytes"
 	"encoding/json"
 	"io"
-	"log/slog"
 	"maps"
 	"mime/multipart"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
-	"oclettings/app/accounts"
 	"oclettings/app/database"
-	"oclettings/app/web"
 	"oclettings/migrations/testdb"
-	"oclettings/public"
 )
 
 const importPath = "/admin/import-django/"
@@ -104,19 +98,7 @@ func importSite(t *testing.T, logs io.Writer, vars ...string) (*adminSite, strin
 	db := testdb.Open(t) // before TMPDIR moves: its file is no upload's
 	tmp := t.TempDir()
 	t.Setenv("TMPDIR", tmp)
-	cfg := testConfig(t, vars...)
-	c := &clock{now: time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)}
-	h, err := router(site{DB: db, Config: cfg, Logger: slog.New(slog.NewJSONHandler(logs, nil)),
-		Build: web.Build{Version: "test"}, CacheBytes: public.DefaultCacheBytes,
-		Accounts: &accounts.Service{DB: db, Hasher: cheapHasher, Now: c.Now}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(h)
-	t.Cleanup(srv.Close)
-	s := &adminSite{t: t, srv: srv, db: db, clock: c}
-	s.user("root", bossPassword, true, true, true)
-	return s, tmp
+	return loggingSite(t, db, logs, nil, vars...), tmp
 }
 
 // noTempFiles fails if an upload left a file behind in dir.

@@ -84,30 +84,53 @@ func TestStaticBinary(t *testing.T) {
 	}
 }
 
+// built is a binary the tests build once, however many run it; TestMain
+// removes it.
+type built struct {
+	once sync.Once
+	path string
+	err  error
+}
+
 var (
-	appBinOnce sync.Once
-	appBin     string
-	appBinErr  error
+	devBin     built // go build as the tests run (cgo and the race detector allowed)
+	releaseBin built // as the image builds it: no cgo, the Dockerfile's flags
 )
 
-// appBinary builds the binary once for every test that runs it.
-func appBinary(t *testing.T) string {
+// get builds the binary with go args (and extra environment) the first time.
+func (b *built) get(t *testing.T, env []string, args ...string) string {
 	t.Helper()
-	appBinOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "oclettings-bin") // removed by TestMain
+	b.once.Do(func() {
+		dir, err := os.MkdirTemp("", "oclettings-bin")
 		if err != nil {
-			appBinErr = err
+			b.err = err
 			return
 		}
-		appBin = filepath.Join(dir, "app")
-		if out, err := exec.Command("go", "build", "-o", appBin, ".").CombinedOutput(); err != nil {
-			appBinErr = fmt.Errorf("go build: %v\n%s", err, out)
+		b.path = filepath.Join(dir, "app")
+		build := exec.Command("go", append(append(args, "-o", b.path), ".")...)
+		build.Env = append(os.Environ(), env...)
+		if out, err := build.CombinedOutput(); err != nil {
+			b.err = fmt.Errorf("go %s: %v\n%s", strings.Join(args, " "), err, out)
 		}
 	})
-	if appBinErr != nil {
-		t.Fatal(appBinErr)
+	if b.err != nil {
+		t.Fatal(b.err)
 	}
-	return appBin
+	return b.path
+}
+
+// appBinary is the binary the process tests start.
+func appBinary(t *testing.T) string {
+	t.Helper()
+	return devBin.get(t, nil, "build")
+}
+
+// releaseBinary is the binary the image holds, which runs alone in an empty
+// root.
+func releaseBinary(t *testing.T) string {
+	t.Helper()
+	args := dockerBuildArgs(t, map[string]string{"VERSION": "9.9.9", "COMMIT": "feedface", "DATE": "2026-11-25T00:00:00Z"})
+	return releaseBin.get(t, []string{"CGO_ENABLED=0"}, args...)
 }
 
 // waitReady waits until url answers 200, or fails with the server's logs.

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
@@ -13,8 +14,11 @@ import (
 	"testing"
 	"time"
 
+	"oclettings/app/accounts"
+	"oclettings/app/backup"
 	"oclettings/app/database"
 	"oclettings/app/models"
+	"oclettings/app/web"
 	"oclettings/migrations/testdb"
 	"oclettings/public"
 )
@@ -67,6 +71,24 @@ func adminSiteOn(t *testing.T, db *database.DB, vars ...string) *adminSite {
 	}
 	t.Cleanup(srv.Close)
 	return &adminSite{t: t, srv: srv, db: db, clock: c}
+}
+
+// loggingSite starts a site on db whose logs are JSON lines in logs, with
+// a superuser "root"; backups may be nil (the router then makes its own).
+func loggingSite(t *testing.T, db *database.DB, logs io.Writer, backups *backup.Service, vars ...string) *adminSite {
+	t.Helper()
+	c := &clock{now: time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)}
+	h, err := router(site{DB: db, Config: testConfig(t, vars...), Logger: slog.New(slog.NewJSONHandler(logs, nil)),
+		Build: web.Build{Version: "test"}, CacheBytes: public.DefaultCacheBytes,
+		Accounts: &accounts.Service{DB: db, Hasher: cheapHasher, Now: c.Now}, Backups: backups})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	s := &adminSite{t: t, srv: srv, db: db, clock: c}
+	s.user("root", bossPassword, true, true, true)
+	return s
 }
 
 // user creates a user with a password; options set staff, superuser, inactive.

@@ -156,9 +156,9 @@ func TestNoticesForIgnoredDjangoSettings(t *testing.T) {
 func TestMain(m *testing.M) {
 	// Commands log to the real stderr nowhere: every test passes its own writers.
 	code := m.Run()
-	for _, bin := range []string{appBin, releaseBin} {
-		if bin != "" {
-			os.RemoveAll(filepath.Dir(bin))
+	for _, bin := range []*built{&devBin, &releaseBin} {
+		if bin.path != "" {
+			os.RemoveAll(filepath.Dir(bin.path))
 		}
 	}
 	os.Exit(code)

@@ -8,7 +8,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -34,36 +33,6 @@ func runAsRoot(t *testing.T, args ...string) {
 	if out, err := exec.Command(argv[0], argv[1:]...).CombinedOutput(); err != nil {
 		t.Fatalf("%s: %v\n%s", strings.Join(argv, " "), err, out)
 	}
-}
-
-var (
-	releaseBinOnce sync.Once
-	releaseBin     string
-	releaseBinErr  error
-)
-
-// releaseBinary builds the binary as the image does (no cgo, the
-// Dockerfile's flags), once, so it runs alone in an empty root.
-func releaseBinary(t *testing.T) string {
-	t.Helper()
-	args := dockerBuildArgs(t, map[string]string{"VERSION": "9.9.9", "COMMIT": "feedface", "DATE": "2026-11-25T00:00:00Z"})
-	releaseBinOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "oclettings-release")
-		if err != nil {
-			releaseBinErr = err
-			return
-		}
-		releaseBin = filepath.Join(dir, "app")
-		build := exec.Command("go", append(append(args, "-o", releaseBin), ".")...)
-		build.Env = append(os.Environ(), "CGO_ENABLED=0")
-		if out, err := build.CombinedOutput(); err != nil {
-			releaseBinErr = fmt.Errorf("CGO_ENABLED=0 go build: %v\n%s", err, out)
-		}
-	})
-	if releaseBinErr != nil {
-		t.Fatal(releaseBinErr)
-	}
-	return releaseBin
 }
 
 // imageRoot lays out what the image's final stage holds, in a directory of
