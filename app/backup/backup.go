@@ -33,19 +33,36 @@ func Name(t time.Time) string {
 	return namePrefix + t.UTC().Format(stampLayout) + nameSuffix
 }
 
-// parseName returns the time a backup's file name records, and whether name
-// is a backup's name at all: only such files are ever pruned.
-func parseName(name string) (time.Time, bool) {
+// beforeInfix marks a backup taken before migrations:
+// oc-lettings-YYYYMMDDTHHMMSSZ-before-<first pending migration>.sqlite3.
+const beforeInfix = "-before-"
+
+// BeforeName is the file name of a backup taken at t, before the migration
+// named first (the first of those pending) was applied.
+func BeforeName(t time.Time, first string) string {
+	return namePrefix + t.UTC().Format(stampLayout) + beforeInfix + first + nameSuffix
+}
+
+// parseName returns the time a backup's file name records, the migration a
+// pre-migration backup preceded (empty for any other), and whether name is
+// a backup's name at all: only such files are ever pruned.
+func parseName(name string) (t time.Time, before string, ok bool) {
 	stamp, ok := strings.CutPrefix(name, namePrefix)
 	if !ok {
-		return time.Time{}, false
+		return time.Time{}, "", false
 	}
 	stamp, ok = strings.CutSuffix(stamp, nameSuffix)
-	if !ok || len(stamp) != len(stampLayout) {
-		return time.Time{}, false
+	if !ok || len(stamp) < len(stampLayout) {
+		return time.Time{}, "", false
 	}
-	t, err := time.Parse(stampLayout, stamp)
-	return t, err == nil
+	if rest := stamp[len(stampLayout):]; rest != "" {
+		before, ok = strings.CutPrefix(rest, beforeInfix)
+		if !ok || before == "" {
+			return time.Time{}, "", false
+		}
+	}
+	t, err := time.Parse(stampLayout, stamp[:len(stampLayout)])
+	return t, before, err == nil
 }
 
 // isTemp tells a temporary file this package writes in a backup directory.
@@ -142,10 +159,11 @@ func Check(ctx context.Context, path string) error {
 	defer db.Close()
 	var result string
 	if err := db.QueryRowContext(ctx, "PRAGMA integrity_check").Scan(&result); err != nil {
-		return fmt.Errorf("check the copy: %w", err)
+		return fmt.Errorf("integrity check of %s: %w", filepath.Base(path), err)
 	}
 	if result != "ok" {
-		return fmt.Errorf("the copy failed its integrity check: %s", result)
+		// SQLite lists one problem a line; an operator reads one line.
+		return fmt.Errorf("%s failed its integrity check: %s", filepath.Base(path), strings.ReplaceAll(strings.TrimSpace(result), "\n", "; "))
 	}
 	return nil
 }

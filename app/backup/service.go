@@ -72,6 +72,9 @@ type File struct {
 	Path string
 	Size int64
 	Time time.Time // when it was taken, from its name
+	// Before is, for a backup taken before migrations, the first migration
+	// it predates; empty for a scheduled backup.
+	Before string
 }
 
 // List returns the backups in the directory, newest first; none when the
@@ -86,7 +89,7 @@ func (s *Service) List() ([]File, error) {
 	}
 	var files []File
 	for _, e := range entries {
-		t, ok := parseName(e.Name())
+		t, before, ok := parseName(e.Name())
 		if !ok || !e.Type().IsRegular() {
 			continue
 		}
@@ -97,10 +100,10 @@ func (s *Service) List() ([]File, error) {
 		if err != nil {
 			return nil, err
 		}
-		files = append(files, File{Name: e.Name(), Path: filepath.Join(s.opts.Dir, e.Name()), Size: info.Size(), Time: t})
+		files = append(files, File{Name: e.Name(), Path: filepath.Join(s.opts.Dir, e.Name()), Size: info.Size(), Time: t, Before: before})
 	}
-	// The names sort as their times do.
-	slices.SortFunc(files, func(a, b File) int { return cmp.Compare(b.Name, a.Name) })
+	// The names sort as their times do, whatever follows the time.
+	slices.SortFunc(files, func(a, b File) int { return cmp.Or(b.Time.Compare(a.Time), cmp.Compare(b.Name, a.Name)) })
 	return files, nil
 }
 
@@ -175,17 +178,61 @@ func (s *Service) prepare() error {
 	return errors.Join(errs...)
 }
 
+// firstDelay follows the newest scheduled backup: one taken before
+// migrations is no reason to skip the schedule.
 func (s *Service) firstDelay() time.Duration {
 	files, err := s.List()
-	if err != nil || len(files) == 0 {
+	if err != nil {
 		return 0
 	}
-	return min(max(files[0].Time.Add(s.opts.Interval).Sub(s.opts.Now()), 0), s.opts.Interval)
+	i := slices.IndexFunc(files, func(f File) bool { return f.Before == "" })
+	if i < 0 {
+		return 0
+	}
+	return min(max(files[i].Time.Add(s.opts.Interval).Sub(s.opts.Now()), 0), s.opts.Interval)
 }
 
 // Scheduled takes a backup into the directory under its final name, then
-// removes all but the newest Keep backups.
+// removes all but the newest Keep scheduled backups.
 func (s *Service) Scheduled(ctx context.Context) (File, error) {
+	taken := s.opts.Now()
+	f, err := s.write(ctx, Name(taken), taken, "")
+	if err != nil {
+		return File{}, err
+	}
+	return f, s.prune()
+}
+
+// KeepBeforeMigrating is how many backups taken before migrations are kept.
+// BACKUP_KEEP does not count them: they come one per release that changes
+// the schema, and a rollback to the release before needs its copy however
+// many scheduled backups were taken since.
+const KeepBeforeMigrating = 3
+
+// BeforeMigrating backs the database up before the pending migrations
+// change its schema, so that a rollback to the release before has a copy of
+// the data as that release left it. A database with no migration applied
+// yet is new and gets none, nor does one with nothing pending, nor
+// PostgreSQL; taken reports whether a backup was written. Only the newest
+// KeepBeforeMigrating such backups are kept.
+func (s *Service) BeforeMigrating(ctx context.Context, applied int, pending []string) (f File, taken bool, err error) {
+	if !s.Available() || applied == 0 || len(pending) == 0 {
+		return File{}, false, nil
+	}
+	now := s.opts.Now()
+	if f, err = s.write(ctx, BeforeName(now, pending[0]), now, pending[0]); err != nil {
+		return File{}, false, err
+	}
+	// The backup is there: old ones left over are no reason to hold the
+	// release back.
+	if err := s.prune(); err != nil {
+		s.logger.Error("old backups not removed", "dir", s.opts.Dir, "error", err)
+	}
+	return f, true, nil
+}
+
+// write takes a backup into the directory under name, one copy at a time.
+func (s *Service) write(ctx context.Context, name string, taken time.Time, before string) (File, error) {
 	if !s.Available() {
 		return File{}, errUnavailable
 	}
@@ -197,27 +244,38 @@ func (s *Service) Scheduled(ctx context.Context) (File, error) {
 		return File{}, err
 	}
 	start := time.Now()
-	taken := s.opts.Now()
-	f := File{Name: Name(taken), Time: taken.UTC().Truncate(time.Second)}
-	f.Path = filepath.Join(s.opts.Dir, f.Name)
+	f := File{Name: name, Path: filepath.Join(s.opts.Dir, name), Time: taken.UTC().Truncate(time.Second), Before: before}
 	size, err := Write(ctx, s.opts.Source, f.Path)
 	if err != nil {
 		return File{}, err
 	}
 	f.Size = size
-	s.logger.Info("backup written", "path", f.Path, "bytes", f.Size, slog.Duration("duration", time.Since(start)))
-	return f, s.prune()
+	msg := "backup written"
+	if before != "" {
+		msg = "backup written before migrating"
+	}
+	s.logger.Info(msg, "path", f.Path, "bytes", f.Size, slog.Duration("duration", time.Since(start)))
+	return f, nil
 }
 
-// prune removes the backups beyond the newest Keep; files of any other
-// name are never touched.
+// prune removes the scheduled backups beyond the newest Keep and those
+// taken before migrations beyond the newest KeepBeforeMigrating; files of
+// any other name are never touched.
 func (s *Service) prune() error {
 	files, err := s.List()
 	if err != nil {
 		return err
 	}
+	var scheduled, before []File
+	for _, f := range files {
+		if f.Before == "" {
+			scheduled = append(scheduled, f)
+		} else {
+			before = append(before, f)
+		}
+	}
 	var errs []error
-	for _, f := range files[min(s.opts.Keep, len(files)):] {
+	for _, f := range slices.Concat(scheduled[min(s.opts.Keep, len(scheduled)):], before[min(KeepBeforeMigrating, len(before)):]) {
 		if err := os.Remove(f.Path); err != nil && !errors.Is(err, fs.ErrNotExist) {
 			errs = append(errs, err)
 			continue

@@ -71,6 +71,7 @@ type Config struct {
 	BackupDir              string        // where `app serve` keeps its SQLite backups
 	BackupInterval         time.Duration // between scheduled backups; 0 turns them off
 	BackupKeep             int           // scheduled backups kept, newest first
+	RestoreFrom            string        // a backup serve and migrate put in place of the SQLite database (a name in BackupDir, or a path)
 	Notices                []string
 
 	// sources records, per option name, the variable the value was read from
@@ -366,6 +367,22 @@ func options() []option {
 				return err
 			},
 			show: func(c *Config) string { return strconv.Itoa(c.BackupKeep) },
+		},
+		{
+			// Where the database's disk is seen by the running service only
+			// (Render's), the one way to restore a backup: serve and migrate
+			// put it in place before they open the database, once (see
+			// backup.Restore).
+			name: "RESTORE_FROM",
+			vars: []string{"RESTORE_FROM"},
+			parse: func(c *Config, raw string) error {
+				if c.Database.Kind == "postgres" {
+					return errors.New("restores an SQLite database only; a PostgreSQL database is restored with pg_restore from a pg_dump archive (see docs/operations.md); unset RESTORE_FROM")
+				}
+				c.RestoreFrom = raw
+				return nil
+			},
+			show: func(c *Config) string { return c.RestoreFrom },
 		},
 		{
 			name:    "DJANGO_MIDDLEWARE",

@@ -904,6 +904,7 @@ func TestDump(t *testing.T) {
 				{"BACKUP_DIR", "backups", "default"},
 				{"BACKUP_INTERVAL", "24h", "default"},
 				{"BACKUP_KEEP", "7", "default"},
+				{"RESTORE_FROM", "", "default"},
 			},
 		},
 		{
@@ -931,6 +932,7 @@ func TestDump(t *testing.T) {
 				"SHUTDOWN_TIMEOUT":          "10",
 				"BACKUP_INTERVAL":           "6h",
 				"BACKUP_KEEP":               "3",
+				"RESTORE_FROM":              "oc-lettings-20261125T120000Z.sqlite3",
 			},
 			want: []config.Setting{
 				{"DEBUG", "false", "DJANGO_DEBUG"},
@@ -956,6 +958,7 @@ func TestDump(t *testing.T) {
 				{"BACKUP_DIR", "/data/backups", "default"},
 				{"BACKUP_INTERVAL", "6h", "BACKUP_INTERVAL"},
 				{"BACKUP_KEEP", "3", "BACKUP_KEEP"},
+				{"RESTORE_FROM", "oc-lettings-20261125T120000Z.sqlite3", "RESTORE_FROM"},
 			},
 		},
 		{
@@ -985,6 +988,7 @@ func TestDump(t *testing.T) {
 				{"BACKUP_DIR", "backups", "default"},
 				{"BACKUP_INTERVAL", "24h", "default"},
 				{"BACKUP_KEEP", "7", "default"},
+				{"RESTORE_FROM", "", "default"},
 			},
 		},
 	}
@@ -1178,6 +1182,40 @@ func TestBackupOptions(t *testing.T) {
 		_, err := config.Load(env(prod(map[string]string{"BACKUP_INTERVAL": "10s"})))
 		if err == nil || !strings.Contains(err.Error(), "BACKUP_INTERVAL: ") {
 			t.Errorf("got %v, want an error naming BACKUP_INTERVAL", err)
+		}
+	})
+}
+
+func TestRestoreFrom(t *testing.T) {
+	tests := []struct {
+		name    string
+		env     map[string]string
+		want    string
+		problem string // what the one problem on RESTORE_FROM must say; empty for none
+	}{
+		{name: "unset", env: prod(nil), want: ""},
+		{name: "a backup's name", env: prod(map[string]string{"RESTORE_FROM": "oc-lettings-20261125T120000Z.sqlite3"}), want: "oc-lettings-20261125T120000Z.sqlite3"},
+		{name: "a path", env: prod(map[string]string{"RESTORE_FROM": " /data/old.sqlite3\n"}), want: "/data/old.sqlite3"},
+		{name: "PostgreSQL", env: prod(map[string]string{"DATABASE_URL": "postgres://app@db/app", "RESTORE_FROM": "x.sqlite3"}), problem: "pg_restore"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if tc.problem != "" {
+				problems := loadErr(t, tc.env)
+				if len(problems) != 1 || problems[0].Var != "RESTORE_FROM" || !strings.Contains(problems[0].Message, tc.problem) {
+					t.Errorf("got %v, want one problem on RESTORE_FROM saying %q", problems, tc.problem)
+				}
+				return
+			}
+			if got := mustLoad(t, tc.env).RestoreFrom; got != tc.want {
+				t.Errorf("got %q, want %q", got, tc.want)
+			}
+		})
+	}
+	t.Run("not confused by a bad DATABASE_URL", func(t *testing.T) {
+		problems := loadErr(t, prod(map[string]string{"DATABASE_URL": "mysql://db/x", "RESTORE_FROM": "x.sqlite3"}))
+		if len(problems) != 1 || problems[0].Var != "DATABASE_URL" {
+			t.Errorf("got %v, want the one problem on DATABASE_URL", problems)
 		}
 	})
 }

@@ -372,11 +372,38 @@ func TestServe(t *testing.T) {
 
 	cancel()
 	r := <-done
-	r.want(t, exitOK, `"msg":"migration applied"`, `"migration":"20261125000001_auth"`, `"msg":"serving"`, fmt.Sprintf(":%s", port), `"msg":"stopped"`)
+	r.want(t, exitOK, `"msg":"migration applied"`, `"migration":"20261125000001_auth"`,
+		`"msg":"Loaded reference data: 6 addresses, 6 lettings, 4 users, 4 profiles."`,
+		`"msg":"serving"`, fmt.Sprintf(":%s", port), `"msg":"stopped"`)
 	if _, err := http.Get(url); err == nil {
 		t.Error("got an answer after shutdown, want the port closed")
 	}
+
+	// Where no command reaches the database (Render's disk), serve loads the
+	// reference data; once, so what the staff delete stays deleted.
+	db := openSite(t, vars)
+	if n := count(t, db, "lettings_letting"); n != 6 {
+		t.Fatalf("got %d lettings after the first start, want the 6 of the reference data", n)
+	}
+	if _, err := db.Write.ExecContext(context.Background(), "DELETE FROM lettings_letting WHERE id = 1"); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel = context.WithCancel(context.Background())
+	go func() { done <- appContext(ctx, t, vars, "", "serve") }()
+	waitReady(t, url, stringer(func() string { return "" }))
+	cancel()
+	if r := <-done; strings.Contains(r.stdout, "Loaded reference data") {
+		t.Errorf("got the reference data loaded again:\n%s", r.stdout)
+	}
+	if n := count(t, db, "lettings_letting"); n != 5 {
+		t.Errorf("got %d lettings after the second start, want the deleted one to stay deleted", n)
+	}
 }
+
+// stringer makes a function a fmt.Stringer, for waitReady's report.
+type stringer func() string
+
+func (s stringer) String() string { return s() }
 
 func TestServeReportsABusyPort(t *testing.T) {
 	ln, err := net.Listen("tcp", ":0")

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"oclettings/app/config"
-	"oclettings/app/database"
 	"oclettings/migrations"
 )
 
@@ -36,7 +35,7 @@ func migrateCommand() command {
 			if err != nil {
 				return err
 			}
-			db, m, err := openDatabase(ctx, e, cfg, database.Options{})
+			db, m, err := openRestored(ctx, e, cfg, logger)
 			if err != nil {
 				return err
 			}
@@ -47,7 +46,7 @@ func migrateCommand() command {
 			case "down":
 				return migrateDown(ctx, e, m)
 			}
-			if err := m.Up(ctx, func(name string) { fmt.Fprintf(e.stdout, "Applied migration %s\n", name) }); err != nil {
+			if err := migrateUp(ctx, m, newBackups(db, cfg, logger), func(name string) { fmt.Fprintf(e.stdout, "Applied migration %s\n", name) }); err != nil {
 				return err
 			}
 			if noSeed {

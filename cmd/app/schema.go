@@ -4,10 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"path/filepath"
 	"sort"
 	"strings"
 
+	"oclettings/app/backup"
 	"oclettings/app/config"
 	"oclettings/app/database"
 	"oclettings/app/datadir"
@@ -21,6 +23,26 @@ func openDatabase(ctx context.Context, e *env, cfg *config.Config, opts database
 	if err := prepareData(e, cfg); err != nil {
 		return nil, nil, err
 	}
+	return openPrepared(ctx, cfg, opts)
+}
+
+// openRestored is openDatabase for the commands a release starts with,
+// serve and migrate: before the database opens, it puts in place the
+// backup RESTORE_FROM names, as the unprivileged user (see backup.Restore).
+func openRestored(ctx context.Context, e *env, cfg *config.Config, logger *slog.Logger) (*database.DB, *migrations.Migrator, error) {
+	if err := prepareData(e, cfg); err != nil {
+		return nil, nil, err
+	}
+	if cfg.RestoreFrom != "" {
+		opts := backup.RestoreOptions{From: cfg.RestoreFrom, Dir: cfg.BackupDir, Database: cfg.Database.Path}
+		if err := backup.Restore(ctx, opts, logger); err != nil {
+			return nil, nil, err
+		}
+	}
+	return openPrepared(ctx, cfg, database.Options{})
+}
+
+func openPrepared(ctx context.Context, cfg *config.Config, opts database.Options) (*database.DB, *migrations.Migrator, error) {
 	db, err := database.Open(ctx, cfg.Database, opts)
 	if err != nil {
 		return nil, nil, err
@@ -31,6 +53,31 @@ func openDatabase(ctx context.Context, e *env, cfg *config.Config, opts database
 		return nil, nil, err
 	}
 	return db, m, nil
+}
+
+// migrateUp applies the pending migrations, after a backup of a database
+// that has data (see backup.BeforeMigrating): a release must not change a
+// schema it could not back up first.
+func migrateUp(ctx context.Context, m *migrations.Migrator, backups *backup.Service, applied func(name string)) error {
+	if backups.Available() {
+		all, err := m.Status(ctx)
+		if err != nil {
+			return err
+		}
+		done := 0
+		var pending []string
+		for _, mig := range all {
+			if mig.Applied() {
+				done++
+			} else {
+				pending = append(pending, mig.Name)
+			}
+		}
+		if _, _, err := backups.BeforeMigrating(ctx, done, pending); err != nil {
+			return fmt.Errorf("no migration applied: the backup before them failed: %w", err)
+		}
+	}
+	return m.Up(ctx, applied)
 }
 
 // openMigrated opens the database for a command that works on its data, and

@@ -12,9 +12,9 @@ import (
 
 	"oclettings/app/accounts"
 	"oclettings/app/config"
-	"oclettings/app/database"
 	"oclettings/app/monitoring"
 	"oclettings/app/sessions"
+	"oclettings/migrations"
 	"oclettings/public"
 )
 
@@ -26,7 +26,8 @@ const sessionSweepInterval = 10 * time.Minute
 
 func serveCommand() command {
 	return command{
-		summary: "Apply pending migrations, then serve the site on 0.0.0.0:$PORT until SIGTERM or SIGINT.",
+		summary: "Apply pending migrations and load the reference data (as migrate does), then serve the site\n" +
+			"on 0.0.0.0:$PORT until SIGTERM or SIGINT.",
 		run: func(ctx context.Context, e *env, _ *flag.FlagSet, args []string) error {
 			if len(args) > 0 {
 				return usagef("unexpected arguments %q", args)
@@ -40,7 +41,7 @@ func serveCommand() command {
 			}
 			// Errors go to Sentry as events, everything else as breadcrumbs.
 			logger = slog.New(slog.NewMultiHandler(logger.Handler(), &monitoring.LogHandler{}))
-			db, m, err := openDatabase(ctx, e, cfg, database.Options{})
+			db, m, err := openRestored(ctx, e, cfg, logger)
 			if err != nil {
 				return err
 			}
@@ -48,8 +49,20 @@ func serveCommand() command {
 			defer monitoring.Flush(sentryFlushTimeout) // before the database closes
 			db.Read = db.Read.WithQueryHook(monitoring.QueryHook{})
 			db.Write = db.Write.WithQueryHook(monitoring.QueryHook{})
-			if err := m.Up(ctx, func(name string) { logger.Info("migration applied", "migration", name) }); err != nil {
+			backups := newBackups(db, cfg, logger)
+			if err := migrateUp(ctx, m, backups, func(name string) { logger.Info("migration applied", "migration", name) }); err != nil {
 				return err
+			}
+			// As `app migrate` does: on a platform where no command can reach
+			// the database (Render's disk), the reference data would otherwise
+			// never arrive. Each set loads once, so rows the staff deleted
+			// stay deleted.
+			seeded, err := migrations.Seed(ctx, db.Write)
+			if err != nil {
+				return err
+			}
+			if !seeded.AlreadyLoaded {
+				logger.Info(seeded.String())
 			}
 			if err := bootstrapSuperuser(ctx, cfg, db, logger); err != nil {
 				return err
@@ -57,7 +70,6 @@ func serveCommand() command {
 
 			// Started before listening, and stopped (a copy under way ending
 			// first) before the database closes.
-			backups := newBackups(db, cfg, logger)
 			defer backups.Start(ctx)()
 			h, err := router(site{DB: db, Config: cfg, Logger: logger, Build: e.build, CacheBytes: public.DefaultCacheBytes, Accounts: accounts.New(db), Backups: backups})
 			if err != nil {
