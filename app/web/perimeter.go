@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // Perimeter is what every request meets before any front end: the host
@@ -26,6 +27,10 @@ type Perimeter struct {
 	Exempt []string
 	Pages  *ErrorPages
 }
+
+// UploadTimeout is how long a request to a path of BodyLimits may take to
+// arrive and be answered.
+const UploadTimeout = 15 * time.Minute
 
 // badHost is Django's answer to a Host outside ALLOWED_HOSTS. It is fixed
 // text: nothing of the request, whose host is untrusted, goes into it.
@@ -50,8 +55,15 @@ func (p *Perimeter) Middleware(next http.Handler) http.Handler {
 		if secure && !p.Debug && p.HSTSSeconds > 0 {
 			w.Header().Set("Strict-Transport-Security", "max-age="+strconv.Itoa(p.HSTSSeconds))
 		}
-		limit, ok := p.BodyLimits[r.URL.Path]
-		if !ok {
+		limit, upload := p.BodyLimits[r.URL.Path]
+		if upload {
+			// The server's read and write timeouts suit forms; a large upload
+			// on a slow line, and the work it starts, need longer.
+			rc := http.NewResponseController(w)
+			deadline := time.Now().Add(UploadTimeout)
+			_ = rc.SetReadDeadline(deadline)
+			_ = rc.SetWriteDeadline(deadline)
+		} else {
 			limit = p.MaxBodyBytes
 		}
 		if r.ContentLength > limit {

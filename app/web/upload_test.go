@@ -9,6 +9,7 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/alexedwards/scs/v2"
 )
@@ -165,5 +166,44 @@ func TestPerimeterBodyLimits(t *testing.T) {
 		if rec.Code != tt.want {
 			t.Errorf("%s, %d bytes (chunked %v): got %d, want %d", tt.path, tt.size, tt.chunked, rec.Code, tt.want)
 		}
+	}
+}
+
+// TestPerimeterGivesUploadsTime: the server's read timeout suits forms,
+// and an upload on a slow line outlasts it on its own path only.
+func TestPerimeterGivesUploadsTime(t *testing.T) {
+	p := &Perimeter{AllowedHosts: []string{"*"}, MaxBodyBytes: 1 << 20, BodyLimits: map[string]int64{"/upload/": 1 << 20}, Pages: testPages(t, io.Discard)}
+	srv := httptest.NewUnstartedServer(p.Middleware(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if _, err := io.ReadAll(r.Body); err != nil {
+			w.WriteHeader(http.StatusBadRequest)
+		}
+	})))
+	srv.Config.ReadTimeout = 300 * time.Millisecond
+	srv.Start()
+	defer srv.Close()
+
+	slowPost := func(path string) (int, error) {
+		body, w := io.Pipe()
+		go func() {
+			for range 6 {
+				time.Sleep(100 * time.Millisecond)
+				if _, err := w.Write(make([]byte, 100)); err != nil {
+					return
+				}
+			}
+			w.Close()
+		}()
+		resp, err := srv.Client().Post(srv.URL+path, "application/octet-stream", body)
+		if err != nil {
+			return 0, err
+		}
+		resp.Body.Close()
+		return resp.StatusCode, nil
+	}
+	if code, err := slowPost("/upload/"); err != nil || code != http.StatusOK {
+		t.Errorf("a slow upload to the upload path: got %d, %v; want 200", code, err)
+	}
+	if code, err := slowPost("/other/"); err == nil && code == http.StatusOK {
+		t.Error("a slow body elsewhere outlasted the read timeout, want it cut off")
 	}
 }
