@@ -37,24 +37,13 @@ func (s *Site) authenticate(next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 			return
 		}
-		a, err := s.memo.get(ctx, "user:"+strconv.FormatInt(id, 10), func() (any, error) {
-			u, err := models.GetUser(ctx, s.db.Read, id)
-			if errors.Is(err, models.ErrNotFound) {
-				return signedIn{}, nil
-			}
-			if err != nil {
-				return nil, err
-			}
-			perms, err := accounts.LoadPermissions(ctx, s.db.Read, u)
-			return signedIn{user: u, perms: perms, hash: accounts.SessionHash(s.secret, u)}, err
-		})
+		who, err := s.signedIn(ctx, id)
 		if err != nil {
 			s.errors.Respond(w, r, err)
 			return
 		}
-		who := a.(signedIn)
 		u := who.user
-		if u == nil || !u.IsActive || !sameHash(s.sessions.GetString(ctx, userHashKey), who.hash) {
+		if !who.valid(s.sessions.GetString(ctx, userHashKey)) {
 			if err := s.sessions.Destroy(ctx); err != nil {
 				s.errors.Respond(w, r, err)
 				return
@@ -69,6 +58,45 @@ func (s *Site) authenticate(next http.Handler) http.Handler {
 		ctx = context.WithValue(ctx, permsKey, who.perms)
 		next.ServeHTTP(w, r.WithContext(ctx))
 	})
+}
+
+// signedIn returns the user with this id as authenticate keeps it between
+// requests (per data version).
+func (s *Site) signedIn(ctx context.Context, id int64) (signedIn, error) {
+	a, err := s.memo.get(ctx, "user:"+strconv.FormatInt(id, 10), func() (any, error) {
+		u, err := models.GetUser(ctx, s.db.Read, id)
+		if errors.Is(err, models.ErrNotFound) {
+			return signedIn{}, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		perms, err := accounts.LoadPermissions(ctx, s.db.Read, u)
+		return signedIn{user: u, perms: perms, hash: accounts.SessionHash(s.secret, u)}, err
+	})
+	if err != nil {
+		return signedIn{}, err
+	}
+	return a.(signedIn), nil
+}
+
+// valid reports whether a session holding sessionHash still belongs to
+// this user: they exist, are active and have not changed their password.
+func (who signedIn) valid(sessionHash string) bool {
+	return who.user != nil && who.user.IsActive && sameHash(sessionHash, who.hash)
+}
+
+// mayUpload lets a session send an upload, which is spooled to disk before
+// any handler runs, only when it belongs to an active superuser: the only
+// pages that take uploads are theirs.
+func (s *Site) mayUpload(r *http.Request) bool {
+	ctx := r.Context()
+	id := s.sessions.GetInt64(ctx, userIDKey)
+	if id == 0 {
+		return false
+	}
+	who, err := s.signedIn(ctx, id)
+	return err == nil && who.valid(s.sessions.GetString(ctx, userHashKey)) && who.user.IsStaff && who.user.IsSuperuser
 }
 
 // signedIn is what authenticate keeps of a session's user between requests.

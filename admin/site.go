@@ -10,7 +10,6 @@ import (
 	"html/template"
 	"io/fs"
 	"log/slog"
-	"net/http"
 
 	"github.com/alexedwards/scs/v2"
 
@@ -95,8 +94,6 @@ func New(cfg Config) (*Site, error) {
 		return nil, err
 	}
 	s.sessions = sessions.NewManager(cfg.DB, cfg.SecureCookies, s.errors.Respond)
-	s.csrf = &web.CSRF{Sessions: s.sessions, Pages: s.errors, MayUpload: func(r *http.Request) bool {
-		return s.sessions.GetInt64(r.Context(), userIDKey) != 0
-	}}
+	s.csrf = &web.CSRF{Sessions: s.sessions, Pages: s.errors, MayUpload: s.mayUpload}
 	return s, nil
 }

@@ -28,8 +28,8 @@ type CSRF struct {
 	Pages    *ErrorPages
 	// MayUpload says whether a session may send a multipart body, which may
 	// be far larger than a form and is spooled to disk to be read: a front
-	// end lets only signed-in sessions, so that anyone who merely opened the
-	// login page cannot fill the disk. Nil lets every session.
+	// end lets only the sessions of those its upload pages are for, so that
+	// nobody else can fill the disk. Nil lets every session.
 	MayUpload func(*http.Request) bool
 }
 
@@ -42,13 +42,13 @@ func (c *CSRF) Middleware(next http.Handler) http.Handler {
 			return
 		}
 		expected := c.Sessions.GetString(r.Context(), csrfKey)
-		multipart := isMultipart(r)
-		if multipart && expected == "" {
-			// Refused whatever the body says: an upload, which may be large,
-			// is not read for nothing.
+		if expected == "" {
+			// Refused whatever the body says, before reading it: a body is
+			// not read for nothing, least of all a large one.
 			CSRFFailure(w, r, c.Pages, "no token in the session")
 			return
 		}
+		multipart := isMultipart(r)
 		if multipart && c.MayUpload != nil && !c.MayUpload(r) {
 			c.Pages.logger.WarnContext(r.Context(), "upload refused before it was read", "reason", "not signed in", "path", r.URL.Path)
 			c.Pages.Page(w, r, http.StatusForbidden)
@@ -81,8 +81,6 @@ func (c *CSRF) Middleware(next http.Handler) http.Handler {
 			}
 		}
 		switch {
-		case expected == "":
-			CSRFFailure(w, r, c.Pages, "no token in the session")
 		case got == "":
 			CSRFFailure(w, r, c.Pages, "token missing")
 		case subtle.ConstantTimeCompare([]byte(got), []byte(expected)) != 1:

@@ -19,8 +19,8 @@ type Perimeter struct {
 	SSLRedirect  bool  // send plain HTTP to HTTPS
 	HSTSSeconds  int   // 0 leaves Strict-Transport-Security out
 	MaxBodyBytes int64 // larger request bodies get 413
-	// BodyLimits replace MaxBodyBytes for the paths they name: an upload
-	// page may take more than the rest of the site ever needs.
+	// BodyLimits replace MaxBodyBytes for multipart POSTs to the paths they
+	// name: an upload page may take more than the rest of the site ever needs.
 	BodyLimits map[string]int64
 	// Exempt paths skip the host check and the HTTPS redirect, so a
 	// platform's health checker can reach them by any address.
@@ -55,7 +55,10 @@ func (p *Perimeter) Middleware(next http.Handler) http.Handler {
 		if secure && !p.Debug && p.HSTSSeconds > 0 {
 			w.Header().Set("Strict-Transport-Security", "max-age="+strconv.Itoa(p.HSTSSeconds))
 		}
+		// Only an upload gets a path's larger limit: any other body there
+		// (a form, which is read whole into memory) keeps the usual one.
 		limit, upload := p.BodyLimits[r.URL.Path]
+		upload = upload && r.Method == http.MethodPost && isMultipart(r)
 		if upload {
 			// The server's read and write timeouts suit forms; a large upload
 			// on a slow line, and the work it starts, need longer.

@@ -142,29 +142,35 @@ func TestPerimeterBodyLimits(t *testing.T) {
 			w.WriteHeader(http.StatusRequestEntityTooLarge)
 		}
 	}))
+	const multipart, form = "multipart/form-data; boundary=x", "application/x-www-form-urlencoded"
 	for _, tt := range []struct {
-		path    string
-		size    int
-		chunked bool
-		want    int
+		path, contentType string
+		size              int
+		chunked           bool
+		want              int
 	}{
-		{"/upload/", 4096, false, 200},
-		{"/upload/", 4096, true, 200},
-		{"/upload/", 9000, false, 413},
-		{"/upload/", 9000, true, 413},
-		{"/other/", 4096, false, 413},
-		{"/other/", 4096, true, 413},
-		{"/upload", 4096, false, 413}, // the exact path only
-		{"/other/", 1000, false, 200},
+		{"/upload/", multipart, 4096, false, 200},
+		{"/upload/", multipart, 4096, true, 200},
+		{"/upload/", multipart, 9000, false, 413},
+		{"/upload/", multipart, 9000, true, 413},
+		{"/other/", multipart, 4096, false, 413},
+		{"/other/", multipart, 4096, true, 413},
+		{"/upload", multipart, 4096, false, 413}, // the exact path only
+		{"/other/", multipart, 1000, false, 200},
+		// A form is read whole into memory: only uploads get the larger limit.
+		{"/upload/", form, 4096, false, 413},
+		{"/upload/", form, 4096, true, 413},
+		{"/upload/", "", 4096, false, 413},
 	} {
 		req := httptest.NewRequest("POST", tt.path, bytes.NewReader(make([]byte, tt.size)))
+		req.Header.Set("Content-Type", tt.contentType)
 		if tt.chunked {
 			req.ContentLength = -1
 		}
 		rec := httptest.NewRecorder()
 		h.ServeHTTP(rec, req)
 		if rec.Code != tt.want {
-			t.Errorf("%s, %d bytes (chunked %v): got %d, want %d", tt.path, tt.size, tt.chunked, rec.Code, tt.want)
+			t.Errorf("%s, %q, %d bytes (chunked %v): got %d, want %d", tt.path, tt.contentType, tt.size, tt.chunked, rec.Code, tt.want)
 		}
 	}
 }
@@ -193,7 +199,7 @@ func TestPerimeterGivesUploadsTime(t *testing.T) {
 			}
 			w.Close()
 		}()
-		resp, err := srv.Client().Post(srv.URL+path, "application/octet-stream", body)
+		resp, err := srv.Client().Post(srv.URL+path, "multipart/form-data; boundary=x", body)
 		if err != nil {
 			return 0, err
 		}
@@ -205,5 +211,38 @@ func TestPerimeterGivesUploadsTime(t *testing.T) {
 	}
 	if code, err := slowPost("/other/"); err == nil && code == http.StatusOK {
 		t.Error("a slow body elsewhere outlasted the read timeout, want it cut off")
+	}
+}
+
+// countingReader counts what is read of a body.
+type countingReader struct {
+	r io.Reader
+	n int
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += n
+	return n, err
+}
+
+// TestCSRFReadsNoBodyWithoutASessionToken: a visitor with no session can
+// send any body to any path; it is refused before a byte of it is read, so
+// a burst of large bodies costs no memory.
+func TestCSRFReadsNoBodyWithoutASessionToken(t *testing.T) {
+	sessions := scs.New()
+	c := &CSRF{Sessions: sessions, Pages: testPages(t, io.Discard)}
+	h := sessions.LoadAndSave(c.Middleware(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		t.Error("the handler ran")
+	})))
+	for _, contentType := range []string{"application/x-www-form-urlencoded", "multipart/form-data; boundary=x", ""} {
+		body := &countingReader{r: bytes.NewReader(bytes.Repeat([]byte("a=b&"), 1<<18))}
+		req := httptest.NewRequest(http.MethodPost, "/admin/import-django/", body)
+		req.Header.Set("Content-Type", contentType)
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		if rec.Code != http.StatusForbidden || body.n != 0 {
+			t.Errorf("%q: got %d after reading %d bytes, want 403 before reading any", contentType, rec.Code, body.n)
+		}
 	}
 }

@@ -497,14 +497,32 @@ func TestPerimeter(t *testing.T) {
 		scenario{method: http.MethodPost, path: "/admin/login/", header: form, body: big, status: 413,
 			contains: []string{"Request Too Large"}}.run(t, prod)
 		scenario{method: http.MethodPost, path: "/admin/login/", header: form, body: "username=boss", status: 403}.run(t, prod)
-		// A body that hides its size (chunked) is cut off when read.
-		req := httptest.NewRequest(http.MethodPost, "/admin/login/", io.NopCloser(strings.NewReader(big)))
-		req.ContentLength = -1
-		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-		w := httptest.NewRecorder()
-		prod.ServeHTTP(w, req)
-		if w.Code != 413 {
-			t.Errorf("got %d for a chunked body over the limit, want 413", w.Code)
+		// A body that hides its size (chunked) is cut off when read; without
+		// a session token it is not read at all.
+		chunked := func(session *http.Cookie) int {
+			req := httptest.NewRequest(http.MethodPost, "https://example.com/admin/login/", io.NopCloser(strings.NewReader(big)))
+			req.ContentLength = -1
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			if session != nil {
+				req.AddCookie(session)
+			}
+			w := httptest.NewRecorder()
+			prod.ServeHTTP(w, req)
+			return w.Code
+		}
+		if code := chunked(nil); code != 403 {
+			t.Errorf("got %d for a chunked body without a session, want 403 before reading it", code)
+		}
+		login := httptest.NewRecorder()
+		prod.ServeHTTP(login, httptest.NewRequest(http.MethodGet, "https://example.com/admin/login/", nil))
+		var session *http.Cookie
+		for _, c := range login.Result().Cookies() {
+			if c.Name == "sessionid" {
+				session = c
+			}
+		}
+		if code := chunked(session); session == nil || code != 413 {
+			t.Errorf("got %d for a chunked body over the limit (session %v), want 413", code, session)
 		}
 	})
 	t.Run("cross-origin posts are refused site-wide", func(t *testing.T) {
