@@ -75,11 +75,17 @@ func isTemp(name string) bool {
 // under a temporary name, checked, flushed to disk and only then renamed, so
 // path never holds half a backup; the temporary file goes on any failure.
 func Write(ctx context.Context, source, path string) (int64, error) {
-	// The rename would put the copy in the live database's place, under the
-	// feet of every connection to it.
-	if a, err := os.Stat(source); err == nil {
-		if b, err := os.Stat(path); err == nil && os.SameFile(a, b) {
-			return 0, fmt.Errorf("%s is the database itself; choose another path", path)
+	// The rename would put the copy in the place of the live database or of
+	// one of its own files, under the feet of every connection to it.
+	// By name too: a write-ahead log that does not exist yet would be
+	// taken for one by the next connection.
+	b, statErr := os.Stat(path)
+	absPath, _ := filepath.Abs(path)
+	for _, own := range []string{"", "-wal", "-shm", "-journal"} {
+		absOwn, _ := filepath.Abs(source + own)
+		a, err := os.Stat(source + own)
+		if absOwn == absPath || (err == nil && statErr == nil && os.SameFile(a, b)) {
+			return 0, fmt.Errorf("%s is the database's own file; choose another path", path)
 		}
 	}
 	tmp, size, err := copyChecked(ctx, source, filepath.Dir(path), filepath.Base(path))

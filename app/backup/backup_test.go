@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
-	"errors"
 	"io"
 	"log/slog"
 	"os"
@@ -120,6 +119,16 @@ func TestScheduledBackups(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	// The crash was an hour ago; a copy written this very moment belongs to
+	// another process (a migrate beside the server) and must be left alone.
+	crashed := time.Now().Add(-time.Hour)
+	if err := os.Chtimes(filepath.Join(dir, ".oc-lettings-20260101T000000Z.sqlite3-123.tmp"), crashed, crashed); err != nil {
+		t.Fatal(err)
+	}
+	live := ".oc-lettings-20261125T115900Z.sqlite3-456.tmp"
+	if err := os.WriteFile(filepath.Join(dir, live), []byte("being written"), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	var logs logBuffer
 	const keep = 3
 	s := backup.New(backup.Options{Source: source, Dir: dir, Interval: 50 * time.Millisecond, Keep: keep, Now: minuteClock()}, logs.logger())
@@ -135,9 +144,12 @@ func TestScheduledBackups(t *testing.T) {
 	stop()
 
 	got := names(t, dir)
+	if !slices.Contains(got, live) {
+		t.Errorf("got %v, want another process's copy in progress kept", got)
+	}
 	var backups []string
 	for _, name := range got {
-		if strings.HasSuffix(name, ".tmp") {
+		if strings.HasSuffix(name, ".tmp") && name != live {
 			t.Errorf("got %s left in the directory, want temporary files removed", name)
 		}
 		if backupName.MatchString(name) {
@@ -278,9 +290,18 @@ func TestWrite(t *testing.T) {
 			t.Errorf("got %q left behind, want nothing", got)
 		}
 	})
-	t.Run("never over the database itself", func(t *testing.T) {
-		if _, err := backup.Write(ctx, source, source); err == nil || !strings.Contains(err.Error(), "the database itself") {
+	t.Run("never over the database or its own files", func(t *testing.T) {
+		if _, err := backup.Write(ctx, source, source); err == nil || !strings.Contains(err.Error(), "the database's own file") {
 			t.Errorf("got %v, want the database kept", err)
+		}
+		for _, own := range []string{"-wal", "-shm", "-journal"} {
+			before, _ := os.ReadFile(source + own)
+			if _, err := backup.Write(ctx, source, source+own); err == nil || !strings.Contains(err.Error(), "the database's own file") {
+				t.Errorf("%s: got %v, want it refused", own, err)
+			}
+			if after, _ := os.ReadFile(source + own); !bytes.Equal(before, after) {
+				t.Errorf("got %s changed", own)
+			}
 		}
 		if lettings, _ := checkCopy(t, source); lettings != 6 {
 			t.Errorf("got %d lettings in the database, want it untouched", lettings)
@@ -362,8 +383,9 @@ func TestNotScheduled(t *testing.T) {
 				t.Errorf("got log %q, want one info line saying %q", logs.String(), tt.log)
 			}
 			if tt.opts.Dir != "" {
-				if _, err := os.Stat(tt.opts.Dir); !errors.Is(err, os.ErrNotExist) {
-					t.Errorf("got the directory created (%v), want nothing done", err)
+				// Crash leftovers are cleared even then; nothing is taken.
+				if entries, err := os.ReadDir(tt.opts.Dir); err != nil || len(entries) != 0 {
+					t.Errorf("got %v (%v) in the directory, want no backup", entries, err)
 				}
 			}
 		})

@@ -55,6 +55,14 @@ type marker struct {
 	Previous string    `json:"previous,omitempty"`
 }
 
+// warnRestored says that RESTORE_FROM, still set, names the backup already
+// restored, which is left at that.
+func warnRestored(logger *slog.Logger, m marker, from, database string) {
+	when := m.Restored.UTC().Format(time.RFC3339)
+	logger.Warn("RESTORE_FROM names a backup already restored on "+when+"; remove RESTORE_FROM",
+		"backup", from, "database", database, "restored", when)
+}
+
 // RestorePath is the file RESTORE_FROM names: a bare name is one of the
 // backups in dir, anything else a path.
 func RestorePath(from, dir string) string {
@@ -83,6 +91,12 @@ func Restore(ctx context.Context, opts RestoreOptions, logger *slog.Logger) erro
 	info, err := os.Stat(from)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
+		// The backup last restored has since been pruned; a RESTORE_FROM
+		// still set must not keep the site from starting.
+		if m, ok := readMarker(opts.Database); ok && m.Backup == from {
+			warnRestored(logger, m, from, opts.Database)
+			return nil
+		}
 		return fmt.Errorf("RESTORE_FROM: there is no backup %s; name one of the files in %s (the admin's Backups page lists them) or give a path", from, opts.Dir)
 	case err != nil:
 		return fmt.Errorf("RESTORE_FROM: %w", err)
@@ -97,8 +111,7 @@ func Restore(ctx context.Context, opts RestoreOptions, logger *slog.Logger) erro
 		return fmt.Errorf("RESTORE_FROM: %w", err)
 	}
 	if m, ok := readMarker(opts.Database); ok && m.SHA256 == sum {
-		logger.Warn("RESTORE_FROM names a backup already restored on "+m.Restored.UTC().Format(time.RFC3339)+"; remove RESTORE_FROM",
-			"backup", from, "database", opts.Database, "restored", m.Restored.UTC().Format(time.RFC3339))
+		warnRestored(logger, m, from, opts.Database)
 		return nil
 	}
 	if err := checkRestorable(ctx, from); err != nil {

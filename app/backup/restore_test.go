@@ -180,6 +180,21 @@ func TestRestore(t *testing.T) {
 		}
 	})
 
+	t.Run("the restored backup pruned since: the start goes on", func(t *testing.T) {
+		kept := filepath.Join(t.TempDir(), first)
+		if err := os.Rename(filepath.Join(dir, first), kept); err != nil { // as the schedule's pruning would
+			t.Fatal(err)
+		}
+		defer os.Rename(kept, filepath.Join(dir, first))
+		var logs logBuffer
+		if err := backup.Restore(ctx, opts, logs.logger()); err != nil {
+			t.Fatalf("got %v, want a warning and the database left alone", err)
+		}
+		if !strings.Contains(logs.String(), "already restored") || !hasStreet(t, db, "After The Restore") {
+			t.Errorf("got log %q, want the warning and the database as it was", logs.String())
+		}
+	})
+
 	t.Run("another backup is restored", func(t *testing.T) {
 		second := filepath.Join(t.TempDir(), "elsewhere.sqlite3") // a path, not a name in BACKUP_DIR
 		if _, err := backup.Write(ctx, db, second); err != nil {

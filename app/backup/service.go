@@ -125,16 +125,18 @@ func (s *Service) Start(ctx context.Context) (stop func()) {
 // there, so that restarts (every deploy restarts the site) neither skip nor
 // pile up backups. A failure is logged at ERROR and the schedule goes on.
 func (s *Service) Run(ctx context.Context) {
-	switch {
-	case !s.Available():
+	if !s.Available() {
 		s.logger.Info("scheduled backups are off: PostgreSQL is backed up with its own tools (pg_dump, the provider's backups)")
 		return
-	case s.opts.Interval <= 0:
-		s.logger.Info("scheduled backups are off (BACKUP_INTERVAL is 0)", "dir", s.opts.Dir)
-		return
 	}
+	// Downloads and the backups before migrating use the directory too,
+	// schedule or not, and a crash may have left their copies behind.
 	if err := s.prepare(); err != nil {
 		s.logger.Error("backup directory unusable", "dir", s.opts.Dir, "error", err)
+	}
+	if s.opts.Interval <= 0 {
+		s.logger.Info("scheduled backups are off (BACKUP_INTERVAL is 0)", "dir", s.opts.Dir)
+		return
 	}
 	delay := s.firstDelay()
 	s.logger.Info("scheduled backups", "dir", s.opts.Dir, "interval", s.opts.Interval.String(), "keep", s.opts.Keep, "next", delay.Round(time.Second).String())
@@ -155,6 +157,10 @@ func (s *Service) Run(ctx context.Context) {
 
 // prepare creates the directory and removes the temporary files a crash
 // left behind. Only Run calls it, before any copy of this process starts.
+// abandonedAfter is how long a temporary copy must have been left alone
+// before it counts as a crash's leftover.
+const abandonedAfter = 10 * time.Minute
+
 func (s *Service) prepare() error {
 	if err := os.MkdirAll(s.opts.Dir, 0o700); err != nil {
 		return err
@@ -166,6 +172,11 @@ func (s *Service) prepare() error {
 	var errs []error
 	for _, e := range entries {
 		if !isTemp(e.Name()) || !e.Type().IsRegular() {
+			continue
+		}
+		// A copy another process (a migrate beside this server) is writing
+		// now changes by the second; a crash's leftover does not.
+		if info, err := e.Info(); err != nil || time.Since(info.ModTime()) < abandonedAfter {
 			continue
 		}
 		path := filepath.Join(s.opts.Dir, e.Name())

@@ -25,24 +25,25 @@ type User struct{ UID, GID int }
 var Nonroot = User{UID: 65532, GID: 65532}
 
 // Prepare runs before the database is opened or a port is listened on.
-// Running as root, it makes dir and the given files belong to u where they
-// belong to root (a fresh disk, a file an earlier root process made), then
-// becomes u for good: supplementary groups cleared, group then user, on
-// every thread. Whoever it runs as, it then checks that dir can be written,
-// and explains in one paragraph when it cannot. An empty dir (PostgreSQL)
-// only drops root.
+// Running as root with a user u to become, it makes dir and the given paths
+// belong to u where they belong to root (a fresh disk, a file an earlier
+// root process made), then becomes u for good: supplementary groups
+// cleared, group then user, on every thread. With no u (tests that run
+// commands in their own process), root is kept. Whoever it runs as, it then
+// checks that dir can be written, and explains in one paragraph when it
+// cannot. An empty dir (PostgreSQL) only drops root.
 //
 // Only what root owns changes hands, and nothing is walked: started by
 // mistake as root in someone's own directory, the app must not give their
 // files away.
-func Prepare(dir string, files []string, u User) error {
-	if os.Geteuid() == 0 {
+func Prepare(dir string, paths []string, u *User) error {
+	if u != nil && os.Geteuid() == 0 {
 		if dir != "" {
-			if err := takeOver(dir, files, u); err != nil {
+			if err := takeOver(dir, paths, *u); err != nil {
 				return err
 			}
 		}
-		if err := drop(u); err != nil {
+		if err := drop(*u); err != nil {
 			return err
 		}
 	}
@@ -52,13 +53,16 @@ func Prepare(dir string, files []string, u User) error {
 	return CheckWritable(dir)
 }
 
-// takeOver creates dir if needed and gives it, and those of files that
+// takeOver creates dir if needed and gives it, and those of paths that
 // exist, to u when root owns them.
-func takeOver(dir string, files []string, u User) error {
+func takeOver(dir string, paths []string, u User) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("cannot create the data directory %s: %w", dir, err)
 	}
-	for _, path := range append([]string{dir}, files...) {
+	for _, path := range append([]string{dir}, paths...) {
+		if path == "" {
+			continue
+		}
 		info, err := os.Lstat(path)
 		if errors.Is(err, fs.ErrNotExist) {
 			continue
@@ -69,6 +73,11 @@ func takeOver(dir string, files []string, u User) error {
 		st, ok := info.Sys().(*syscall.Stat_t)
 		if !ok || st.Uid != 0 {
 			continue
+		}
+		// A second name for a file is someone's way to have root hand over
+		// what it names elsewhere: root's files with other links stay root's.
+		if info.Mode().IsRegular() && st.Nlink != 1 {
+			return fmt.Errorf("%s has %d names (hard links); remove the others, or give it to uid %d yourself", path, st.Nlink, u.UID)
 		}
 		// Lchown: a symbolic link planted on the disk must not hand its
 		// target, wherever that is, to the unprivileged user.

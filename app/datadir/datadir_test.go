@@ -51,8 +51,12 @@ func TestTakeOverGivesOnlyWhatRootOwns(t *testing.T) {
 	if err := os.Symlink(outside, link); err != nil {
 		t.Fatal(err)
 	}
+	backups := filepath.Join(t.TempDir(), "backups") // a volume of its own
+	if err := os.Mkdir(backups, 0o700); err != nil {
+		t.Fatal(err)
+	}
 
-	if err := takeOver(dir, []string{rootFile, otherFile, link, filepath.Join(dir, "missing")}, target); err != nil {
+	if err := takeOver(dir, []string{rootFile, otherFile, link, filepath.Join(dir, "missing"), backups, ""}, target); err != nil {
 		t.Fatal(err)
 	}
 	owner := func(path string) [2]uint32 {
@@ -70,9 +74,35 @@ func TestTakeOverGivesOnlyWhatRootOwns(t *testing.T) {
 		stray:     {0, 0},       // not named: left alone
 		link:      {4242, 4343}, // the link itself...
 		outside:   {0, 0},       // ...never its target
+		backups:   {4242, 4343},
 	} {
 		if got := owner(path); got != want {
 			t.Errorf("%s: got owner %v, want %v", filepath.Base(path), got, want)
 		}
+	}
+}
+
+// TestTakeOverRefusesAHardLink: a name planted beside the database for a
+// file of root's elsewhere must not make root hand that file over.
+func TestTakeOverRefusesAHardLink(t *testing.T) {
+	t.Parallel()
+	if os.Geteuid() != 0 {
+		t.Skip("needs root to chown")
+	}
+	dir := t.TempDir()
+	secret := filepath.Join(dir, "secret")
+	if err := os.WriteFile(secret, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	planted := filepath.Join(dir, "x.sqlite3-wal")
+	if err := os.Link(secret, planted); err != nil {
+		t.Fatal(err)
+	}
+	if err := takeOver(dir, []string{planted}, User{UID: 4242, GID: 4242}); err == nil {
+		t.Fatal("got the hard link handed over, want a refusal")
+	}
+	info, _ := os.Stat(secret)
+	if st := info.Sys().(*syscall.Stat_t); st.Uid != 0 {
+		t.Errorf("got the linked file owned by %d, want root's still", st.Uid)
 	}
 }

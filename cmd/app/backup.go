@@ -37,7 +37,9 @@ func backupCommand() command {
 			if err != nil {
 				return err
 			}
-			db, err := database.Open(ctx, cfg.Database, database.Options{MustExist: true})
+			// Through openDatabase like every other command: started as root
+			// (docker exec), it must write as the user the server runs as.
+			db, _, err := openDatabase(ctx, e, cfg, database.Options{MustExist: true})
 			if err != nil {
 				return err
 			}

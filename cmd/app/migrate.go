@@ -4,9 +4,11 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"log/slog"
 	"time"
 
 	"oclettings/app/config"
+	"oclettings/app/database"
 	"oclettings/migrations"
 )
 
@@ -35,7 +37,15 @@ func migrateCommand() command {
 			if err != nil {
 				return err
 			}
-			db, m, err := openRestored(ctx, e, cfg, logger)
+			// Only a plain migrate, as serve, restores RESTORE_FROM: status
+			// must only look, and down must not start from another database.
+			open := openRestored
+			if action != "" {
+				open = func(ctx context.Context, e *env, cfg *config.Config, _ *slog.Logger) (*database.DB, *migrations.Migrator, error) {
+					return openDatabase(ctx, e, cfg, database.Options{})
+				}
+			}
+			db, m, err := open(ctx, e, cfg, logger)
 			if err != nil {
 				return err
 			}

@@ -85,6 +85,15 @@ func TestRestoreFromAtStart(t *testing.T) {
 	addStreet(t, path, "Written After The Backup")
 
 	restoring := with(vars, "RESTORE_FROM", name)
+	// Only a release's start restores: status looks, and down changes the
+	// database it finds.
+	for _, action := range []string{"status", "down"} {
+		r := app(t, restoring, "", "migrate", action)
+		r.want(t, exitOK)
+		if strings.Contains(r.stdout+r.stderr, "restored") || !hasAddress(t, path, "Written After The Backup") {
+			t.Fatalf("migrate %s restored the backup:\n%s%s", action, r.stdout, r.stderr)
+		}
+	}
 	app(t, restoring, "", "migrate").want(t, exitOK, `"msg":"database restored from a backup"`, `"from":"`+filepath.Join(dir, name)+`"`, `"previous":"`+path+`.before-restore-`)
 	if hasAddress(t, path, "Written After The Backup") {
 		t.Error("got the change made after the backup, want the backup's data")

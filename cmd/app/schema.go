@@ -100,9 +100,9 @@ func openMigrated(ctx context.Context, e *env, cfg *config.Config) (*database.DB
 }
 
 // prepareData runs before any command opens the database. The binary (its
-// env has runAs) started as root hands the SQLite file's directory to the
-// unprivileged user and drops root for good; otherwise the directory is only
-// checked. Tests run commands in-process, often as root, and must never make
+// env has runAs) started as root hands the SQLite file's directory (and the
+// backups' directory) to the unprivileged user and drops root for good;
+// otherwise the directory is only checked. Tests run commands in-process, often as root, and must never make
 // the test process give up root: their env has no runAs.
 func prepareData(e *env, cfg *config.Config) error {
 	var dir string
@@ -112,14 +112,10 @@ func prepareData(e *env, cfg *config.Config) error {
 		for _, suffix := range []string{"", "-wal", "-shm", "-journal"} {
 			files = append(files, cfg.Database.Path+suffix)
 		}
+		// Backups may live on a volume of their own, as root mounted it.
+		files = append(files, cfg.BackupDir)
 	}
-	if e.runAs != nil {
-		return datadir.Prepare(dir, files, *e.runAs)
-	}
-	if dir == "" {
-		return nil
-	}
-	return datadir.CheckWritable(dir)
+	return datadir.Prepare(dir, files, e.runAs)
 }
 
 // describeInvalid turns a validation error into one line naming each field.
