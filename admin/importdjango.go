@@ -74,6 +74,12 @@ func (s *Site) importDjangoSubmit(w http.ResponseWriter, r *http.Request) error 
 	var invalid *djangoimport.InvalidError
 	var refused *djangoimport.FileError
 	switch {
+	case err != nil && r.Context().Err() != nil:
+		// The client hung up: whatever the import was doing (reading the
+		// file, writing), it rolled back, and nothing is wrong with the
+		// file or the server.
+		log.InfoContext(r.Context(), "Django import abandoned: the client went away", "outcome", "abandoned")
+		return err
 	case errors.As(err, &invalid):
 		log.WarnContext(r.Context(), "Django import refused", "outcome", "invalid rows", "problems", len(invalid.Problems))
 		form.FileErrors = []string{fmt.Sprintf("The file has %d invalid rows, listed below; nothing was changed. “Skip invalid rows” imports the others.", len(invalid.Problems))}

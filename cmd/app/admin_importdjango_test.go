@@ -2,16 +2,20 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"io"
 	"maps"
 	"mime/multipart"
 	"net/http"
+
 	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"oclettings/app/database"
 	"oclettings/migrations/testdb"
@@ -308,4 +312,76 @@ func TestAdminImportDjangoBodyLimit(t *testing.T) {
 		root.post("/admin/lettings/letting/add/", url.Values{"title": {strings.Repeat("x", 5000)}}).want(t, 413)
 		s.browser().do(http.MethodPost, "/admin/login/", url.Values{"username": {strings.Repeat("x", 5000)}}, nil).want(t, 413)
 	})
+}
+
+// TestAdminImportDjangoClientHangsUp: a superuser who closes the tab mid
+// import changes nothing, and the server reports no error for it.
+func TestAdminImportDjangoClientHangsUp(t *testing.T) {
+	if testing.Short() {
+		t.Skip("imports thousands of lettings; skipped with -short")
+	}
+	var logs lockedBuffer
+	s, _ := importSite(t, &logs)
+	root := s.browser()
+	root.login("root", bossPassword).redirect(t, "/admin/")
+	before := counts(t, s.db)
+	path, django := djangoSite(t, "refactored")
+	addDjangoLettings(t, django, 5000, true) // long enough to hang up during
+	if err := django.Close(); err != nil {
+		t.Fatal(err)
+	}
+	file, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	// The client goes a moment after the last byte of its upload; tried with
+	// longer moments until one lands during the import itself.
+	for _, after := range []time.Duration{50 * time.Millisecond, 200 * time.Millisecond, 500 * time.Millisecond} {
+		body, contentType := uploadBody(t, url.Values{"csrfmiddlewaretoken": {root.csrfToken()}}, "db.sqlite3", file)
+		ctx, cancel := context.WithCancel(context.Background())
+		sent := &onEOF{r: body, done: func() { time.AfterFunc(after, cancel) }}
+		req, err := http.NewRequestWithContext(ctx, http.MethodPost, s.srv.URL+importPath, sent)
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header.Set("Content-Type", contentType)
+		if resp, err := root.client.Do(req); err == nil {
+			resp.Body.Close()
+		}
+		cancel()
+		deadline := time.Now().Add(10 * time.Second)
+		for !strings.Contains(logs.String(), `"msg":"request","request_id"`) || strings.Count(logs.String(), `"path":"/admin/import-django/"`) == 0 {
+			if time.Now().After(deadline) {
+				break
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+		time.Sleep(100 * time.Millisecond) // the handler's own line comes before the request's
+		if strings.Contains(logs.String(), `"outcome":"abandoned"`) {
+			break
+		}
+	}
+	if !strings.Contains(logs.String(), `"outcome":"abandoned"`) {
+		t.Errorf("got no import abandoned mid-way:\n%s", logs.String())
+	}
+	if strings.Contains(logs.String(), `"level":"ERROR"`) {
+		t.Errorf("got an error logged for a client that went away:\n%s", logs.String())
+	}
+	sameCounts(t, s.db, before)
+}
+
+// onEOF calls done once its reader is read to the end.
+type onEOF struct {
+	r    io.Reader
+	done func()
+	once sync.Once
+}
+
+func (o *onEOF) Read(p []byte) (int, error) {
+	n, err := o.r.Read(p)
+	if err == io.EOF {
+		o.once.Do(o.done)
+	}
+	return n, err
 }
