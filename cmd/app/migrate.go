@@ -4,7 +4,6 @@ import (
 	"context"
 	"flag"
 	"fmt"
-	"log/slog"
 	"time"
 
 	"oclettings/app/config"
@@ -39,13 +38,13 @@ func migrateCommand() command {
 			}
 			// Only a plain migrate, as serve, restores RESTORE_FROM: status
 			// must only look, and down must not start from another database.
-			open := openRestored
-			if action != "" {
-				open = func(ctx context.Context, e *env, cfg *config.Config, _ *slog.Logger) (*database.DB, *migrations.Migrator, error) {
-					return openDatabase(ctx, e, cfg, database.Options{})
-				}
+			var db *database.DB
+			var m *migrations.Migrator
+			if action == "" {
+				db, m, err = openRestored(ctx, e, cfg, logger)
+			} else {
+				db, m, err = openDatabase(ctx, e, cfg, database.Options{})
 			}
-			db, m, err := open(ctx, e, cfg, logger)
 			if err != nil {
 				return err
 			}
