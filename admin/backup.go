@@ -26,7 +26,10 @@ type backupView struct {
 	Dir       string
 	Every     string // "24 hours"; empty when scheduled backups are off
 	Keep      int
-	Files     []backupFile
+	// KeepBefore is how many of the backups taken before migrations stay,
+	// apart from the schedule's Keep.
+	KeepBefore int
+	Files      []backupFile
 }
 
 type backupFile struct {
@@ -41,7 +44,7 @@ func (s *Site) backupPage(w http.ResponseWriter, r *http.Request) error {
 		if err != nil {
 			return err
 		}
-		view.Dir, view.Keep = s.backups.Dir(), s.backups.Keep()
+		view.Dir, view.Keep, view.KeepBefore = s.backups.Dir(), s.backups.Keep(), backup.KeepBeforeMigrating
 		if d := s.backups.Interval(); d > 0 {
 			view.Every = durationWords(d)
 		}

@@ -57,7 +57,7 @@ func TestAdminBackupDownload(t *testing.T) {
 	t.Run("the page says what it does", func(t *testing.T) {
 		p := root.get(backupPath).want(t, 200, "<title>Backups | OC Lettings site admin</title>",
 			`<a href="/admin/">Home</a> › Backups`, "A backup is taken every 24 hours into <code>"+dir+"</code>",
-			"the newest 7 are kept", "No backups yet.", `action="/admin/backup/"`, `name="csrfmiddlewaretoken"`,
+			"the newest 7 are kept", "the newest 3 of those are kept", "set <code>RESTORE_FROM</code> on the service", "No backups yet.", `action="/admin/backup/"`, `name="csrfmiddlewaretoken"`,
 			`value="Download a backup now"`)
 		if p.header.Get("Content-Disposition") != "" || !strings.HasPrefix(p.header.Get("Content-Type"), "text/html") {
 			t.Errorf("got a GET answered with %q, %q; want the page, not a download", p.header.Get("Content-Type"), p.header.Get("Content-Disposition"))

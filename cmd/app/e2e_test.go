@@ -590,6 +590,12 @@ func TestBrowserStaff(t *testing.T) {
 			t.Errorf("got %q, want the deleted letting gone from the public list", got)
 		}
 
+		// The superuser's maintenance pages, where Render's disk is reached.
+		tb.open("/admin/backup/", "admin-backups")
+		tb.wantText("#backup-schedule", "A backup is taken every 24 hours")
+		tb.open("/admin/import-django/", "admin-import-django")
+		tb.wantText("main", "Import from Django")
+
 		tb.open("/admin/password_change/", "admin-password-change")
 		tb.do("new password",
 			chromedp.SetValue("#id_old_password", password, chromedp.ByQuery),
