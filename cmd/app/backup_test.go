@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"net/http"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -19,27 +18,9 @@ func TestServeTakesScheduledBackups(t *testing.T) {
 	port := freePort(t)
 	dir := filepath.Join(t.TempDir(), "backups")
 	vars := with(prodVars(t), "PORT", port, "BACKUP_DIR", dir, "BACKUP_INTERVAL", "1h")
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	done := make(chan result, 1)
-	go func() { done <- appContext(ctx, t, vars, "", "serve") }()
-
-	deadline := time.Now().Add(20 * time.Second)
-	for {
-		resp, err := http.Get("http://127.0.0.1:" + port + "/healthz")
-		if err == nil {
-			resp.Body.Close()
-			break
-		}
-		if time.Now().After(deadline) {
-			cancel()
-			t.Fatalf("the server did not answer: %v\n%+v", err, <-done)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+	stop := serving(t, vars)
 	if testdb.Postgres() {
-		cancel()
-		(<-done).want(t, exitOK, "scheduled backups are off: PostgreSQL is backed up with its own tools (pg_dump")
+		stop().want(t, exitOK, "scheduled backups are off: PostgreSQL is backed up with its own tools (pg_dump")
 		if _, err := os.Stat(dir); !errors.Is(err, os.ErrNotExist) {
 			t.Errorf("got the backup directory made (%v), want nothing on PostgreSQL", err)
 		}
@@ -49,6 +30,7 @@ func TestServeTakesScheduledBackups(t *testing.T) {
 	// With no backup there yet, the first is due at once.
 	name := regexp.MustCompile(`^oc-lettings-\d{8}T\d{6}Z\.sqlite3$`)
 	var found string
+	deadline := time.Now().Add(20 * time.Second)
 	for found == "" {
 		entries, _ := os.ReadDir(dir)
 		for _, e := range entries {
@@ -57,13 +39,11 @@ func TestServeTakesScheduledBackups(t *testing.T) {
 			}
 		}
 		if time.Now().After(deadline) {
-			cancel()
-			t.Fatalf("got no backup in %s\n%+v", dir, <-done)
+			t.Fatalf("got no backup in %s\n%+v", dir, stop())
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
-	cancel()
-	(<-done).want(t, exitOK, `"msg":"scheduled backups"`, `"interval":"1h0m0s"`, `"msg":"backup written"`, `"path":"`+found+`"`, `"bytes":`)
+	stop().want(t, exitOK, `"msg":"scheduled backups"`, `"interval":"1h0m0s"`, `"msg":"backup written"`, `"path":"`+found+`"`, `"bytes":`)
 	if err := backup.Check(context.Background(), found); err != nil {
 		t.Error(err)
 	}

@@ -335,20 +335,19 @@ func freePort(t *testing.T) string {
 	return strconv.Itoa(ln.Addr().(*net.TCPAddr).Port)
 }
 
-func TestServe(t *testing.T) {
-	port := freePort(t)
-	vars := with(prodVars(t), "PORT", port)
+// serving runs `app serve` in-process with vars until the returned stop is
+// called, once it answers /healthz on vars' PORT; stop returns what the
+// command did.
+func serving(t *testing.T, vars map[string]string) (stop func() result) {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan result, 1)
 	go func() { done <- appContext(ctx, t, vars, "", "serve") }()
-
-	url := "http://127.0.0.1:" + port + "/healthz"
-	var resp *http.Response
-	deadline := time.Now().Add(10 * time.Second)
+	deadline := time.Now().Add(20 * time.Second)
 	for {
-		var err error
-		resp, err = http.Get(url)
+		resp, err := http.Get("http://127.0.0.1:" + vars["PORT"] + "/healthz")
 		if err == nil {
+			resp.Body.Close()
 			break
 		}
 		if time.Now().After(deadline) {
@@ -356,6 +355,28 @@ func TestServe(t *testing.T) {
 			t.Fatalf("the server did not answer: %v\n%+v", err, <-done)
 		}
 		time.Sleep(20 * time.Millisecond)
+	}
+	var r *result
+	t.Cleanup(func() { cancel() })
+	return func() result {
+		if r == nil {
+			cancel()
+			got := <-done
+			r = &got
+		}
+		return *r
+	}
+}
+
+func TestServe(t *testing.T) {
+	port := freePort(t)
+	vars := with(prodVars(t), "PORT", port)
+	stop := serving(t, vars)
+
+	url := "http://127.0.0.1:" + port + "/healthz"
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
 	}
 	body, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
@@ -370,8 +391,7 @@ func TestServe(t *testing.T) {
 		t.Errorf("got Content-Type %q, want application/json", ct)
 	}
 
-	cancel()
-	r := <-done
+	r := stop()
 	r.want(t, exitOK, `"msg":"migration applied"`, `"migration":"20261125000001_auth"`,
 		`"msg":"Loaded reference data: 6 addresses, 6 lettings, 4 users, 4 profiles."`,
 		`"msg":"serving"`, fmt.Sprintf(":%s", port), `"msg":"stopped"`)
@@ -388,22 +408,13 @@ func TestServe(t *testing.T) {
 	if _, err := db.Write.ExecContext(context.Background(), "DELETE FROM lettings_letting WHERE id = 1"); err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel = context.WithCancel(context.Background())
-	go func() { done <- appContext(ctx, t, vars, "", "serve") }()
-	waitReady(t, url, stringer(func() string { return "" }))
-	cancel()
-	if r := <-done; strings.Contains(r.stdout, "Loaded reference data") {
+	if r := serving(t, vars)(); strings.Contains(r.stdout, "Loaded reference data") {
 		t.Errorf("got the reference data loaded again:\n%s", r.stdout)
 	}
 	if n := count(t, db, "lettings_letting"); n != 5 {
 		t.Errorf("got %d lettings after the second start, want the deleted one to stay deleted", n)
 	}
 }
-
-// stringer makes a function a fmt.Stringer, for waitReady's report.
-type stringer func() string
-
-func (s stringer) String() string { return s() }
 
 func TestServeReportsABusyPort(t *testing.T) {
 	ln, err := net.Listen("tcp", ":0")

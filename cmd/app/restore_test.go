@@ -5,7 +5,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"database/sql"
-	"net/http"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -114,27 +113,7 @@ func TestRestoreFromAtStart(t *testing.T) {
 
 	// Every deploy restarts the service, RESTORE_FROM still set.
 	addStreet(t, path, "Written After The Restore")
-	port := freePort(t)
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	done := make(chan result, 1)
-	serving := with(restoring, "SECRET_KEY", "s3cr3t-key-that-is-long-enough-0123456789", "ALLOWED_HOSTS", "example.com", "PORT", port)
-	go func() { done <- appContext(ctx, t, serving, "", "serve") }()
-	deadline := time.Now().Add(20 * time.Second)
-	for {
-		resp, err := http.Get("http://127.0.0.1:" + port + "/healthz")
-		if err == nil {
-			resp.Body.Close()
-			break
-		}
-		if time.Now().After(deadline) {
-			cancel()
-			t.Fatalf("the server did not answer: %v\n%+v", err, <-done)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-	cancel()
-	r := <-done
+	r := serving(t, with(restoring, "SECRET_KEY", "s3cr3t-key-that-is-long-enough-0123456789", "ALLOWED_HOSTS", "example.com", "PORT", freePort(t)))()
 	r.want(t, exitOK, `"level":"WARN"`, "RESTORE_FROM names a backup already restored on ", "; remove RESTORE_FROM")
 	if strings.Contains(r.stderr+r.stdout, "database restored from a backup") {
 		t.Error("got the backup restored again")
