@@ -52,13 +52,9 @@ func (s *Site) backupPage(w http.ResponseWriter, r *http.Request) error {
 			view.Files = append(view.Files, backupFile{File: f, HumanSize: byteSize(f.Size)})
 		}
 	}
-	return s.render(w, r, http.StatusOK, "backup", page{
-		Title:       "Backups",
-		Heading:     "Backups",
-		BodyClass:   "backups",
-		Breadcrumbs: []crumb{{Label: "Home", URL: "/admin/"}, {Label: "Backups"}},
-		Content:     view,
-	})
+	p := topPage("Backups", "Backups", view)
+	p.BodyClass = "backups"
+	return s.render(w, r, http.StatusOK, "backup", p)
 }
 
 // backupDownload sends a fresh, checked copy of the database. Its

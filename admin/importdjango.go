@@ -130,10 +130,5 @@ func uploadToTemp(header *multipart.FileHeader) (path string, err error) {
 }
 
 func (s *Site) renderImportDjango(w http.ResponseWriter, r *http.Request, form importForm) error {
-	return s.render(w, r, http.StatusOK, "import_django", page{
-		Title:       "Import from Django",
-		Heading:     "Import from Django",
-		Breadcrumbs: []crumb{{Label: "Home", URL: "/admin/"}, {Label: "Import from Django"}},
-		Content:     form,
-	})
+	return s.render(w, r, http.StatusOK, "import_django", topPage("Import from Django", "Import from Django", form))
 }

@@ -59,18 +59,9 @@ func (s *Site) passwordChangeSubmit(w http.ResponseWriter, r *http.Request) erro
 }
 
 func (s *Site) renderPasswordChange(w http.ResponseWriter, r *http.Request, form passwordForm) error {
-	return s.render(w, r, http.StatusOK, "password_change", page{
-		Title:       "Password change",
-		Heading:     "Password change",
-		Breadcrumbs: []crumb{{Label: "Home", URL: "/admin/"}, {Label: "Password change"}},
-		Content:     form,
-	})
+	return s.render(w, r, http.StatusOK, "password_change", topPage("Password change", "Password change", form))
 }
 
 func (s *Site) passwordChangeDone(w http.ResponseWriter, r *http.Request) error {
-	return s.render(w, r, http.StatusOK, "password_change_done", page{
-		Title:       "Password change successful",
-		Heading:     "Password change successful",
-		Breadcrumbs: []crumb{{Label: "Home", URL: "/admin/"}, {Label: "Password change"}},
-	})
+	return s.render(w, r, http.StatusOK, "password_change_done", topPage("Password change successful", "Password change", nil))
 }

@@ -33,6 +33,14 @@ type crumb struct {
 
 // render sends a page. Admin pages always say who is signed in and carry
 // the session's CSRF token for their forms.
+// topPage is a page one step below the index, as the site-wide pages
+// (password change, backups, the import) are: its title is its heading,
+// and its breadcrumbs lead home.
+func topPage(title, label string, content any) page {
+	return page{Title: title, Heading: title, Content: content,
+		Breadcrumbs: []crumb{{Label: "Home", URL: "/admin/"}, {Label: label}}}
+}
+
 func (s *Site) render(w http.ResponseWriter, r *http.Request, status int, name string, p page) error {
 	if p.User == nil && !p.signedOut {
 		p.User = currentUser(r)
