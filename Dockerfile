@@ -20,7 +20,7 @@ RUN mkdir -p /out/data
 
 # The root-default variant, not :nonroot: the binary starts as root only to
 # make /data its own (a fresh Render disk or host directory is root's), then
-# drops to uid/gid 65532 for everything else.
+# drops to RUN_AS (uid/gid 65532, set below) for everything else.
 FROM gcr.io/distroless/static-debian13
 ARG VERSION=dev
 ARG COMMIT=unknown
@@ -40,8 +40,10 @@ COPY --from=build /out/app /app
 # all) still finds its data directory writable.
 COPY --from=build --chown=65532:65532 /out/data /data
 VOLUME ["/data"]
+# RUN_AS: the user the app becomes, once it has made /data that user's.
 ENV DATABASE_URL=sqlite:/data/oc-lettings.sqlite3 \
-    PORT=8000
+    PORT=8000 \
+    RUN_AS=65532:65532
 EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=10s --retries=3 CMD ["/app", "healthcheck"]
 ENTRYPOINT ["/app"]

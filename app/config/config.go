@@ -24,6 +24,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/getsentry/sentry-go"
+
+	"oclettings/app/datadir"
 )
 
 // Database says which database to open.
@@ -61,8 +63,9 @@ type Config struct {
 	LogLevel               slog.Level
 	LogFormat              string // "json" or "text"
 	Superuser              Superuser
-	TrustProxyHeaders      bool // X-Forwarded-For and X-Forwarded-Proto come from a trusted proxy
-	ProxyCount             int  // how many trusted proxies append to X-Forwarded-For
+	RunAs                  *datadir.User // started as root, become this user (the image sets it)
+	TrustProxyHeaders      bool          // X-Forwarded-For and X-Forwarded-Proto come from a trusted proxy
+	ProxyCount             int           // how many trusted proxies append to X-Forwarded-For
 	SecureSSLRedirect      bool
 	HSTSSeconds            int
 	MaxBodyBytes           int64
@@ -240,6 +243,21 @@ func options() []option {
 			def:   debugOr("text", "json"),
 			parse: func(c *Config, raw string) (err error) { c.LogFormat, err = parseLogFormat(raw); return err },
 			show:  func(c *Config) string { return c.LogFormat },
+		},
+		{
+			// The image sets it: started as root (a fresh Render disk is
+			// root's), the app gives its data directory to this user and
+			// becomes it before opening the database. Unset, a root start
+			// stays root, as on a developer's machine, and gives nothing away.
+			name:  "RUN_AS",
+			vars:  []string{"RUN_AS"},
+			parse: func(c *Config, raw string) (err error) { c.RunAs, err = parseRunAs(raw); return err },
+			show: func(c *Config) string {
+				if c.RunAs == nil {
+					return ""
+				}
+				return fmt.Sprintf("%d:%d", c.RunAs.UID, c.RunAs.GID)
+			},
 		},
 		{
 			// The first administrator, for platforms where no shell can run
@@ -705,6 +723,21 @@ func parseBounded(raw string, lo, hi int, what string) (int, error) {
 		return 0, fmt.Errorf("%q is not %s from %d to %d", raw, what, lo, hi)
 	}
 	return n, nil
+}
+
+// parseRunAs reads UID:GID (or UID alone, the group then being the same
+// number), numeric: the image has no user database to look names up in.
+func parseRunAs(raw string) (*datadir.User, error) {
+	uid, gid, found := strings.Cut(raw, ":")
+	if !found {
+		gid = uid
+	}
+	u, uerr := strconv.Atoi(uid)
+	g, gerr := strconv.Atoi(gid)
+	if uerr != nil || gerr != nil || u < 1 || g < 1 || u > 1<<31-2 || g > 1<<31-2 {
+		return nil, fmt.Errorf("%q is not UID:GID with numbers from 1 (root would not be dropped), e.g. 65532:65532", raw)
+	}
+	return &datadir.User{UID: u, GID: g}, nil
 }
 
 func parsePort(raw string) (int, error) {

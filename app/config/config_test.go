@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"oclettings/app/config"
+	"oclettings/app/datadir"
 )
 
 const (
@@ -891,6 +892,7 @@ func TestDump(t *testing.T) {
 				{"SENTRY_TRACES_SAMPLE_RATE", "0", "default"},
 				{"LOG_LEVEL", "info", "default"},
 				{"LOG_FORMAT", "json", "default"},
+				{"RUN_AS", "", "default"},
 				{"SUPERUSER_USERNAME", "", "default"},
 				{"SUPERUSER_EMAIL", "", "default"},
 				{"SUPERUSER_PASSWORD", "(not set)", "default"},
@@ -923,6 +925,7 @@ func TestDump(t *testing.T) {
 				"TRUST_PROXY_HEADERS":       "yes",
 				"PROXY_COUNT":               "2",
 				"DJANGO_SUPERUSER_USERNAME": "boss",
+				"RUN_AS":                    "65532:65532",
 				"SUPERUSER_EMAIL":           "boss@example.com",
 				"SUPERUSER_PASSWORD":        "Tangerine-Harbour-42",
 				"SECURE_SSL_REDIRECT":       "1",
@@ -945,6 +948,7 @@ func TestDump(t *testing.T) {
 				{"SENTRY_TRACES_SAMPLE_RATE", "0.2", "SENTRY_TRACES_SAMPLE_RATE"},
 				{"LOG_LEVEL", "warn", "LOG_LEVEL"},
 				{"LOG_FORMAT", "text", "LOG_FORMAT"},
+				{"RUN_AS", "65532:65532", "RUN_AS"},
 				{"SUPERUSER_USERNAME", "boss", "DJANGO_SUPERUSER_USERNAME"},
 				{"SUPERUSER_EMAIL", "boss@example.com", "SUPERUSER_EMAIL"},
 				{"SUPERUSER_PASSWORD", "********", "SUPERUSER_PASSWORD"},
@@ -975,6 +979,7 @@ func TestDump(t *testing.T) {
 				{"SENTRY_TRACES_SAMPLE_RATE", "0", "default"},
 				{"LOG_LEVEL", "info", "default"},
 				{"LOG_FORMAT", "text", "default"},
+				{"RUN_AS", "", "default"},
 				{"SUPERUSER_USERNAME", "", "default"},
 				{"SUPERUSER_EMAIL", "", "default"},
 				{"SUPERUSER_PASSWORD", "(not set)", "default"},
@@ -1107,6 +1112,12 @@ func TestSecurityOptions(t *testing.T) {
 		{"hsts off", prod(map[string]string{"SECURE_HSTS_SECONDS": "0"}), func(c *config.Config) bool { return c.HSTSSeconds == 0 }, ""},
 		{"body limit", prod(map[string]string{"MAX_BODY_BYTES": "4096"}), func(c *config.Config) bool { return c.MaxBodyBytes == 4096 }, ""},
 		{"bad trust", prod(map[string]string{"TRUST_PROXY_HEADERS": "maybe"}), nil, "TRUST_PROXY_HEADERS"},
+		{"run as the image's user", prod(map[string]string{"RUN_AS": "65532:65532"}), func(c *config.Config) bool { return *c.RunAs == datadir.User{UID: 65532, GID: 65532} }, ""},
+		{"run as a uid alone", prod(map[string]string{"RUN_AS": "1000"}), func(c *config.Config) bool { return *c.RunAs == datadir.User{UID: 1000, GID: 1000} }, ""},
+		{"stay as started by default", prod(nil), func(c *config.Config) bool { return c.RunAs == nil }, ""},
+		{"run as root is no drop", prod(map[string]string{"RUN_AS": "0:0"}), nil, "RUN_AS"},
+		{"run as a name", prod(map[string]string{"RUN_AS": "nonroot"}), nil, "RUN_AS"},
+		{"run as half a pair", prod(map[string]string{"RUN_AS": "65532:"}), nil, "RUN_AS"},
 		{"one proxy by default", prod(map[string]string{"TRUST_PROXY_HEADERS": "true"}), func(c *config.Config) bool { return c.ProxyCount == 1 }, ""},
 		{"Render's two proxies", prod(map[string]string{"TRUST_PROXY_HEADERS": "true", "PROXY_COUNT": "2"}), func(c *config.Config) bool { return c.ProxyCount == 2 }, ""},
 		{"no proxies", prod(map[string]string{"PROXY_COUNT": "0"}), nil, "PROXY_COUNT"},

@@ -20,10 +20,6 @@ import (
 // User is whom the process runs as once it has dropped root.
 type User struct{ UID, GID int }
 
-// Nonroot is the distroless images' unprivileged user, which the image's
-// /data already belongs to.
-var Nonroot = User{UID: 65532, GID: 65532}
-
 // Prepare runs before the database is opened or a port is listened on.
 // Running as root with a user u to become, it makes dir and the given paths
 // belong to u where they belong to root (a fresh disk, a file an earlier
@@ -109,8 +105,8 @@ func CheckWritable(dir string) error {
 		owner = fmt.Sprintf("uid %d, gid %d", st.Uid, st.Gid)
 	}
 	return fmt.Errorf("the data directory %s (owned by %s, mode %s) is not writable by this process (uid %d, gid %d), "+
-		"so the database cannot be created or changed there. Start the container as root and the app hands the "+
-		"directory to uid %d and drops to it before serving; or give it to the process's user yourself "+
-		"(chown %d:%d %s, or in Kubernetes set fsGroup: %d)",
-		dir, owner, info.Mode(), os.Geteuid(), os.Getegid(), Nonroot.UID, os.Geteuid(), os.Getegid(), dir, os.Getegid())
+		"so the database cannot be created or changed there. Start the container as root, and the app hands the "+
+		"directory to the user in RUN_AS (the image sets 65532:65532) and drops to it before serving; or give it "+
+		"to the process's user yourself (chown %d:%d %s, or in Kubernetes set fsGroup: %d)",
+		dir, owner, info.Mode(), os.Geteuid(), os.Getegid(), os.Geteuid(), os.Getegid(), dir, os.Getegid())
 }

@@ -48,17 +48,7 @@ func TestStaticBinary(t *testing.T) {
 	// The flags are the Dockerfile's own, so the image builds what is tested.
 	bin := releaseBinary(t)
 
-	// Started as root (our CI), the binary gives its directory to 65532 and
-	// drops to it, and SQLite opens files by their full path: the directory
-	// must be reachable from / by anyone, unlike t.TempDir's.
-	dir, err := os.MkdirTemp("", "oclettings-static")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { os.RemoveAll(dir) })
-	if err := os.Chmod(dir, 0o755); err != nil {
-		t.Fatal(err)
-	}
+	dir := t.TempDir()
 	runBin := func(args ...string) string {
 		t.Helper()
 		cmd := exec.Command(bin, args...)

@@ -24,8 +24,6 @@ import (
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/cdproto/target"
 	"github.com/chromedp/chromedp"
-
-	"oclettings/migrations/testdb"
 )
 
 // The browser tests drive Debian's Chromium through the DevTools protocol
@@ -106,7 +104,7 @@ type e2eSite struct {
 func startE2ESite(t *testing.T) *e2eSite {
 	t.Helper()
 	port := freePort(t)
-	db := testdb.SQLite(t).Path // reachable by the binary once it drops root
+	db := filepath.Join(t.TempDir(), "db.sqlite3")
 	s := &e2eSite{
 		base: "http://127.0.0.1:" + port,
 		bin:  appBinary(t),

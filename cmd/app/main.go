@@ -8,8 +8,6 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
-
-	"oclettings/app/datadir"
 )
 
 // Set at build time: -ldflags "-X main.version=… -X main.commit=… -X main.date=…".
@@ -33,11 +31,11 @@ func main() {
 		os.Exit(exitFailure)
 	}()
 	os.Exit(run(ctx, os.Args[1:], &env{
-		stdin:  os.Stdin,
-		stdout: os.Stdout,
-		stderr: os.Stderr,
-		getenv: os.LookupEnv,
-		build:  buildInfo(version, commit, date),
-		runAs:  &datadir.Nonroot,
+		stdin:       os.Stdin,
+		stdout:      os.Stdout,
+		stderr:      os.Stderr,
+		getenv:      os.LookupEnv,
+		build:       buildInfo(version, commit, date),
+		mayDropRoot: true,
 	}))
 }

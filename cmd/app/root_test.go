@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"fmt"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -213,6 +214,7 @@ func TestServeAsRootDropsPrivileges(t *testing.T) {
 	const password = "Vanilla-Sky-4821"
 	vars := map[string]string{
 		"DATABASE_URL":       "sqlite:/data/oc-lettings.sqlite3",
+		"RUN_AS":             "65532:65532", // the image's ENV
 		"PORT":               freePort(t),
 		"SECRET_KEY":         "root-test-secret-key-0123456789abcdef",
 		"ALLOWED_HOSTS":      "127.0.0.1",
@@ -265,6 +267,21 @@ func TestServeAsRootDropsPrivileges(t *testing.T) {
 		}
 	})
 
+	t.Run("started as root without RUN_AS: nothing given away", func(t *testing.T) {
+		// A developer running the binary as root in a checkout: it stays
+		// root, as it asked, and the directory stays theirs.
+		plain := imageRoot(t)
+		env := maps.Clone(vars)
+		delete(env, "RUN_AS")
+		cmd, logs := startInRoot(t, plain, "", env, "migrate")
+		if err := cmd.Wait(); err != nil {
+			t.Fatalf("migrate as root: %v\n%s", err, logs)
+		}
+		if got := owner(t, filepath.Join(plain, "data")); got != "0:0" {
+			t.Errorf("got /data owned by %s, want it left root's", got)
+		}
+	})
+
 	t.Run("started as non-root on a root-owned directory", func(t *testing.T) {
 		plain := imageRoot(t)
 		cmd, logs := startInRoot(t, plain, "65532:65532", vars, "serve")
@@ -273,7 +290,7 @@ func TestServeAsRootDropsPrivileges(t *testing.T) {
 			t.Fatalf("got the server running, want it stopped:\n%s", logs)
 		}
 		out := strings.TrimSpace(logs.String())
-		for _, want := range []string{"the data directory /data", "owned by uid 0, gid 0", "mode drwxr-xr-x", "uid 65532", "chown 65532:65532 /data"} {
+		for _, want := range []string{"the data directory /data", "owned by uid 0, gid 0", "mode drwxr-xr-x", "uid 65532", "RUN_AS", "chown 65532:65532 /data"} {
 			if !strings.Contains(out, want) {
 				t.Errorf("got %q, want it to say %q", out, want)
 			}

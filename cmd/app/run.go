@@ -13,7 +13,6 @@ import (
 	"strings"
 
 	"oclettings/app/config"
-	"oclettings/app/datadir"
 	"oclettings/app/logging"
 	"oclettings/app/web"
 )
@@ -26,9 +25,11 @@ type env struct {
 	stderr io.Writer
 	getenv func(string) (string, bool)
 	build  web.Build
-	// runAs is set only in the real binary: started as root, it becomes
-	// this user before it opens the database (see prepareData).
-	runAs *datadir.User
+	// mayDropRoot is true only in the real binary: started as root with
+	// RUN_AS, it becomes that user before it opens the database (see
+	// prepareData). Tests run commands in-process, often as root, and must
+	// never make the test process give up root.
+	mayDropRoot bool
 
 	lines *bufio.Reader // stdin, buffered once so prompts share what was read ahead
 }

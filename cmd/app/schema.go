@@ -99,11 +99,10 @@ func openMigrated(ctx context.Context, e *env, cfg *config.Config) (*database.DB
 	return db, nil
 }
 
-// prepareData runs before any command opens the database. The binary (its
-// env has runAs) started as root hands the SQLite file's directory (and the
-// backups' directory) to the unprivileged user and drops root for good;
-// otherwise the directory is only checked. Tests run commands in-process, often as root, and must never make
-// the test process give up root: their env has no runAs.
+// prepareData runs before any command opens the database. The binary
+// started as root with RUN_AS (the image's) hands the SQLite file's
+// directory, and the backups' directory, to that user and drops root for
+// good; otherwise the directory is only checked.
 func prepareData(e *env, cfg *config.Config) error {
 	var dir string
 	var files []string
@@ -115,7 +114,11 @@ func prepareData(e *env, cfg *config.Config) error {
 		// Backups may live on a volume of their own, as root mounted it.
 		files = append(files, cfg.BackupDir)
 	}
-	return datadir.Prepare(dir, files, e.runAs)
+	var runAs *datadir.User
+	if e.mayDropRoot {
+		runAs = cfg.RunAs
+	}
+	return datadir.Prepare(dir, files, runAs)
 }
 
 // describeInvalid turns a validation error into one line naming each field.

@@ -75,21 +75,9 @@ func Config(t testing.TB) config.Database {
 }
 
 // SQLite names a new SQLite file, for the tests of what only SQLite has.
-//
-// Its directory is open to everyone, unlike t.TempDir's: started as root, as
-// our CI runs it, the real binary hands the directory to an unprivileged
-// user and drops to it, and that user must still reach the file.
 func SQLite(t testing.TB) config.Database {
 	t.Helper()
-	dir, err := os.MkdirTemp("", "oclettings-test-")
-	if err == nil {
-		err = os.Chmod(dir, 0o755)
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = os.RemoveAll(dir) })
-	path := filepath.Join(dir, "test.sqlite3")
+	path := filepath.Join(t.TempDir(), "test.sqlite3")
 	return config.Database{Kind: "sqlite", Path: path, URL: "sqlite:" + path}
 }
 
