@@ -34,8 +34,12 @@ func (m *ModelAdmin[T]) action(s *Site, w http.ResponseWriter, r *http.Request) 
 	if !m.can(r, "view", "change") {
 		return web.Status(http.StatusForbidden)
 	}
+	input, err := web.Form(r)
+	if err != nil {
+		return err
+	}
 	back := r.URL.RequestURI()
-	name := r.PostForm.Get("action")
+	name := input.Get("action")
 	if name == "" {
 		s.addMessage(r, "warning", msgNoAction)
 		http.Redirect(w, r, back, http.StatusFound)
@@ -49,7 +53,7 @@ func (m *ModelAdmin[T]) action(s *Site, w http.ResponseWriter, r *http.Request) 
 		http.Redirect(w, r, back, http.StatusFound)
 		return nil
 	}
-	rows, err := m.selectedRows(r.Context(), s.db.Read, r.PostForm["_selected_action"])
+	rows, err := m.selectedRows(r.Context(), s.db.Read, input["_selected_action"])
 	if err != nil {
 		return err
 	}

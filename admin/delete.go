@@ -102,6 +102,9 @@ func (m *ModelAdmin[T]) deleteView(s *Site, w http.ResponseWriter, r *http.Reque
 		return err
 	}
 	if r.Method == http.MethodPost {
+		if _, err := web.Form(r); err != nil {
+			return err
+		}
 		if len(denied) > 0 {
 			return web.Status(http.StatusForbidden)
 		}

@@ -77,6 +77,9 @@ func (m *ModelAdmin[T]) addForm(s *Site, w http.ResponseWriter, r *http.Request)
 	obj := m.New()
 	state := formState{}
 	if r.Method == http.MethodPost {
+		if _, err := web.Form(r); err != nil {
+			return err
+		}
 		st, err := m.save(r.Context(), s, r, obj, fields, nil)
 		if err != nil {
 			return err
@@ -90,6 +93,11 @@ func (m *ModelAdmin[T]) addForm(s *Site, w http.ResponseWriter, r *http.Request)
 }
 
 func (m *ModelAdmin[T]) changeForm(s *Site, w http.ResponseWriter, r *http.Request) error {
+	if r.Method == http.MethodPost {
+		if _, err := web.Form(r); err != nil {
+			return err
+		}
+	}
 	canChange := m.can(r, "change")
 	if !canChange && (r.Method == http.MethodPost || !m.can(r, "view")) {
 		return web.Status(http.StatusForbidden)

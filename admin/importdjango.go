@@ -9,6 +9,7 @@ import (
 	"os"
 
 	"oclettings/app/djangoimport"
+	"oclettings/app/web"
 )
 
 // ImportDjangoPath is the page where superusers upload the Django site's
@@ -50,7 +51,11 @@ func (s *Site) importDjangoPage(w http.ResponseWriter, r *http.Request) error {
 // The CSRF check has parsed the multipart form (the file spilling to disk)
 // and removes its temporary files once this returns.
 func (s *Site) importDjangoSubmit(w http.ResponseWriter, r *http.Request) error {
-	form := importForm{DryRun: r.PostForm.Get(importDryRun) != "", SkipInvalid: r.PostForm.Get(importSkipInvalid) != ""}
+	input, err := web.Form(r)
+	if err != nil {
+		return err
+	}
+	form := importForm{DryRun: input.Get(importDryRun) != "", SkipInvalid: input.Get(importSkipInvalid) != ""}
 	var header *multipart.FileHeader
 	if r.MultipartForm != nil && len(r.MultipartForm.File[importFileField]) > 0 {
 		header = r.MultipartForm.File[importFileField][0]

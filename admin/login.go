@@ -37,9 +37,12 @@ func (s *Site) loginPage(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Site) loginSubmit(w http.ResponseWriter, r *http.Request) error {
-	// The CSRF check has parsed the form already.
-	form := loginForm{Username: r.PostForm.Get("username"), Next: r.PostForm.Get("next"), FieldErrors: map[string]string{}}
-	password := r.PostForm.Get("password")
+	input, err := web.Form(r)
+	if err != nil {
+		return err
+	}
+	form := loginForm{Username: input.Get("username"), Next: input.Get("next"), FieldErrors: map[string]string{}}
+	password := input.Get("password")
 	if strings.TrimSpace(form.Username) == "" {
 		form.FieldErrors["username"] = msgRequired
 	}

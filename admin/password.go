@@ -5,6 +5,7 @@ import (
 	"net/http"
 
 	"oclettings/app/models"
+	"oclettings/app/web"
 )
 
 const (
@@ -23,8 +24,12 @@ func (s *Site) passwordChangePage(w http.ResponseWriter, r *http.Request) error 
 }
 
 func (s *Site) passwordChangeSubmit(w http.ResponseWriter, r *http.Request) error {
+	input, err := web.Form(r)
+	if err != nil {
+		return err
+	}
 	u := currentUser(r)
-	old, new1, new2 := r.PostForm.Get("old_password"), r.PostForm.Get("new_password1"), r.PostForm.Get("new_password2")
+	old, new1, new2 := input.Get("old_password"), input.Get("new_password1"), input.Get("new_password2")
 	errs := models.FieldErrors{}
 	for field, value := range map[string]string{"old_password": old, "new_password1": new1, "new_password2": new2} {
 		if value == "" {

@@ -259,7 +259,11 @@ func userPassword(s *Site, m *ModelAdmin[models.User], w http.ResponseWriter, r 
 	}
 	errs := models.FieldErrors{}
 	if r.Method == http.MethodPost {
-		if p2, ok := passwordPair(r.PostForm, errs); ok {
+		input, err := web.Form(r)
+		if err != nil {
+			return err
+		}
+		if p2, ok := passwordPair(input, errs); ok {
 			err := s.db.Write.RunInTx(r.Context(), nil, func(ctx context.Context, tx bun.Tx) error {
 				if err := s.accounts.SetPassword(ctx, tx, u, p2); err != nil {
 					return err

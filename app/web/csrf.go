@@ -4,6 +4,7 @@ import (
 	"crypto/rand"
 	"crypto/subtle"
 	"encoding/base64"
+	"errors"
 	"mime"
 	"net/http"
 
@@ -56,28 +57,22 @@ func (c *CSRF) Middleware(next http.Handler) http.Handler {
 		}
 		got := r.Header.Get(CSRFHeader)
 		if got == "" || multipart {
-			var err error
-			if multipart {
-				// Parsed here even with the token in the header, so that the
-				// parsed form, and its temporary files, are this middleware's
-				// to remove once the handler is done with them.
-				err = r.ParseMultipartForm(multipartMemory)
-				if r.MultipartForm != nil {
-					defer r.MultipartForm.RemoveAll()
-				}
-			} else {
-				err = r.ParseForm()
+			// Parsed here even with the token in the header, so that an
+			// upload's temporary files are this middleware's to remove once
+			// the handler is done with them. Handlers ask Form for the same
+			// values, parsed once.
+			form, err := Form(r)
+			if r.MultipartForm != nil {
+				defer r.MultipartForm.RemoveAll()
 			}
 			if err != nil {
-				if BodyTooLarge(err) {
-					c.Pages.Page(w, r, http.StatusRequestEntityTooLarge)
-					return
-				}
-				c.Pages.Page(w, r, http.StatusBadRequest)
+				var se *StatusError
+				errors.As(err, &se)
+				c.Pages.Page(w, r, se.Status)
 				return
 			}
 			if got == "" {
-				got = r.PostForm.Get(CSRFField)
+				got = form.Get(CSRFField)
 			}
 		}
 		switch {
