@@ -8,15 +8,27 @@ import (
 	"unicode"
 
 	"oclettings/app/accounts"
+	"oclettings/app/models"
 	"oclettings/app/web"
 )
 
-// Django's words for the login form.
+// Django's words for the login form, and the same tone for the answers
+// Django does not have.
 const (
 	msgInvalidLogin = "Please enter the correct username and password for a staff account. Note that both fields may be case-sensitive."
 	msgThrottled    = "Too many failed login attempts. Please try again later."
+	msgBusy         = "The server is busy checking other passwords. Please try again in a few seconds."
 	msgRequired     = "This field is required."
 )
+
+// retryAfterSeconds is what a busy answer asks the client to wait: a few
+// hashes' time, once the burst before it has drained.
+const retryAfterSeconds = "5"
+
+// retryLater marks a 503 for a password check that found no free slot.
+func retryLater(w http.ResponseWriter) {
+	w.Header().Set("Retry-After", retryAfterSeconds)
+}
 
 // loginForm is the login page's form, as shown again after a failure.
 type loginForm struct {
@@ -45,6 +57,8 @@ func (s *Site) loginSubmit(w http.ResponseWriter, r *http.Request) error {
 	password := input.Get("password")
 	if strings.TrimSpace(form.Username) == "" {
 		form.FieldErrors["username"] = msgRequired
+	} else if msg := models.LoginUsernameProblem(form.Username); msg != "" {
+		form.FieldErrors["username"] = msg
 	}
 	if password == "" {
 		form.FieldErrors["password"] = msgRequired
@@ -58,6 +72,10 @@ func (s *Site) loginSubmit(w http.ResponseWriter, r *http.Request) error {
 	case errors.Is(err, accounts.ErrThrottled):
 		form.Error = msgThrottled
 		return s.renderLogin(w, r, http.StatusTooManyRequests, form)
+	case errors.Is(err, accounts.ErrBusy):
+		form.Error = msgBusy
+		retryLater(w)
+		return s.renderLogin(w, r, http.StatusServiceUnavailable, form)
 	case errors.Is(err, accounts.ErrInvalidLogin):
 		form.Error = msgInvalidLogin
 		return s.renderLogin(w, r, http.StatusOK, form)

@@ -4,19 +4,22 @@ import (
 	"errors"
 	"net/http"
 
+	"oclettings/app/accounts"
 	"oclettings/app/models"
 	"oclettings/app/web"
 )
 
 const (
-	msgOldPasswordWrong = "Your old password was entered incorrectly. Please enter it again."
-	msgPasswordMismatch = "The two password fields didn’t match."
+	msgOldPasswordWrong  = "Your old password was entered incorrectly. Please enter it again."
+	msgThrottledPassword = "Too many incorrect passwords. Please try again later."
+	msgPasswordMismatch  = "The two password fields didn’t match."
 )
 
 // passwordForm is the password change form as shown again after a failure;
 // passwords are never sent back.
 type passwordForm struct {
 	Errors models.FieldErrors
+	Notice string // why nothing was checked: throttled, or busy
 }
 
 func (s *Site) passwordChangePage(w http.ResponseWriter, r *http.Request) error {
@@ -36,8 +39,19 @@ func (s *Site) passwordChangeSubmit(w http.ResponseWriter, r *http.Request) erro
 			errs.Add(field, msgRequired)
 		}
 	}
-	if old != "" && !s.accounts.CheckPassword(u, old) {
-		errs.Add("old_password", msgOldPasswordWrong)
+	if old != "" {
+		err := s.accounts.CheckPassword(r.Context(), u, old, web.ClientAddr(r))
+		switch {
+		case errors.Is(err, accounts.ErrThrottled):
+			return s.renderPasswordChangeStatus(w, r, http.StatusTooManyRequests, passwordForm{Notice: msgThrottledPassword})
+		case errors.Is(err, accounts.ErrBusy):
+			retryLater(w)
+			return s.renderPasswordChangeStatus(w, r, http.StatusServiceUnavailable, passwordForm{Notice: msgBusy})
+		case errors.Is(err, accounts.ErrInvalidLogin):
+			errs.Add("old_password", msgOldPasswordWrong)
+		case err != nil:
+			return err
+		}
 	}
 	if new1 != "" && new2 != "" && new1 != new2 {
 		errs.Add("new_password2", msgPasswordMismatch)
@@ -45,9 +59,13 @@ func (s *Site) passwordChangeSubmit(w http.ResponseWriter, r *http.Request) erro
 	if len(errs) == 0 {
 		err := s.accounts.SetPassword(r.Context(), s.db.Write, u, new2)
 		var invalid *models.ValidationError
-		if errors.As(err, &invalid) {
+		switch {
+		case errors.As(err, &invalid):
 			errs["new_password2"] = invalid.Fields["password"] // Django shows the validators' messages there
-		} else if err != nil {
+		case errors.Is(err, accounts.ErrBusy):
+			retryLater(w)
+			return s.renderPasswordChangeStatus(w, r, http.StatusServiceUnavailable, passwordForm{Notice: msgBusy})
+		case err != nil:
 			return err
 		}
 	}
@@ -64,7 +82,11 @@ func (s *Site) passwordChangeSubmit(w http.ResponseWriter, r *http.Request) erro
 }
 
 func (s *Site) renderPasswordChange(w http.ResponseWriter, r *http.Request, form passwordForm) error {
-	return s.render(w, r, http.StatusOK, "password_change", topPage("Password change", "Password change", form))
+	return s.renderPasswordChangeStatus(w, r, http.StatusOK, form)
+}
+
+func (s *Site) renderPasswordChangeStatus(w http.ResponseWriter, r *http.Request, status int, form passwordForm) error {
+	return s.render(w, r, status, "password_change", topPage("Password change", "Password change", form))
 }
 
 func (s *Site) passwordChangeDone(w http.ResponseWriter, r *http.Request) error {

@@ -18,14 +18,18 @@ const (
 	argon2iVariant  = "argon2i"
 )
 
-// Parameters of new hashes: RFC 9106's second recommended option (Argon2id,
-// 64 MiB, 3 passes, 4 lanes, 128-bit salt, 256-bit tag). The first option
-// needs 2 GiB per login, more than a small server can give every request.
-// Raising any of them makes CheckPassword ask for a rehash of older hashes.
+// Parameters of new hashes: OWASP's first Argon2id recommendation (19 MiB,
+// 2 passes, 1 lane), with a 128-bit salt and a 256-bit tag. The cost of a
+// hash is its memory, held for its whole duration, and every concurrent
+// check holds its own: accounts.Service bounds how many run at once, so the
+// worst case is that bound times 19 MiB (see docs/security.md), where RFC
+// 9106's 64 MiB would let eight simultaneous logins take half a gigabyte.
+// One lane, because the concurrency comes from the requests. Changing any of
+// them makes Check ask for every other hash to be replaced.
 const (
-	argon2Memory  = 64 * 1024 // KiB
-	argon2Time    = 3
-	argon2Threads = 4
+	argon2Memory  = 19 * 1024 // KiB
+	argon2Time    = 2
+	argon2Threads = 1
 	argon2KeyLen  = 32
 	argon2SaltLen = 16
 )
@@ -99,13 +103,13 @@ func (h *argon2Hash) verify(password string) bool {
 	return subtle.ConstantTimeCompare(got, h.key) == 1
 }
 
-func (h *argon2Hash) weak(want Hasher) bool {
+func (h *argon2Hash) outdated(want Hasher) bool {
 	return h.variant != argon2idVariant ||
-		h.memory < want.Memory ||
-		h.time < want.Time ||
-		h.threads < want.Threads ||
-		len(h.key) < argon2KeyLen ||
-		len(h.salt) < argon2SaltLen
+		h.memory != want.Memory ||
+		h.time != want.Time ||
+		h.threads != want.Threads ||
+		len(h.key) != argon2KeyLen ||
+		len(h.salt) != argon2SaltLen
 }
 
 // parseArgon2 decodes what follows "argon2$": the PHC string

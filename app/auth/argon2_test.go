@@ -52,8 +52,8 @@ func TestCheckPasswordArgon2KnownAnswers(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			if ok, rehash := CheckPassword(tt.password, tt.encoded); !ok || !rehash {
-				t.Errorf("CheckPassword(%q) = %v, %v; want true, true (weaker than current)", tt.password, ok, rehash)
+			if ok, rehash := Default().Check(tt.password, tt.encoded); !ok || !rehash {
+				t.Errorf("Default().Check(%q) = %v, %v; want true, true (other parameters than the current ones)", tt.password, ok, rehash)
 			}
 			if got := Algorithm(tt.encoded); got != "argon2" {
 				t.Errorf("Algorithm = %q, want %q", got, "argon2")
@@ -82,8 +82,8 @@ func TestCheckPasswordArgon2WrongPassword(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			if ok, rehash := CheckPassword(tt.password, tt.encoded); ok || rehash {
-				t.Errorf("CheckPassword(%q) = %v, %v; want false, false", tt.password, ok, rehash)
+			if ok, rehash := Default().Check(tt.password, tt.encoded); ok || rehash {
+				t.Errorf("Default().Check(%q) = %v, %v; want false, false", tt.password, ok, rehash)
 			}
 		})
 	}
@@ -110,12 +110,12 @@ func TestArgon2EncodingFieldOrder(t *testing.T) {
 	if got := h.encode(); got != want {
 		t.Errorf("encode() = %q, want %q", got, want)
 	}
-	if ok, _ := CheckPassword("lètmein", want); !ok {
-		t.Errorf("CheckPassword(hand-made encoding) = false, want true")
+	if ok, _ := Default().Check("lètmein", want); !ok {
+		t.Errorf("Default().Check(hand-made encoding) = false, want true")
 	}
 	swapped := strings.Replace(want, "m=64,t=2,p=3", "m=64,t=3,p=2", 1)
-	if ok, _ := CheckPassword("lètmein", swapped); ok {
-		t.Errorf("CheckPassword(t and p swapped) = true, want false")
+	if ok, _ := Default().Check("lètmein", swapped); ok {
+		t.Errorf("Default().Check(t and p swapped) = true, want false")
 	}
 }
 
@@ -126,7 +126,7 @@ func TestCheckPasswordArgon2Version10Rejected(t *testing.T) {
 	t.Parallel()
 	const encoded = "argon2$argon2i$m=8,t=1,p=1$c29tZXNhbHQ$gwQOXSNhxiOxPOA0+PY10P9QFO" +
 		"4NAYysnqRt1GSQLE55m+2GYDt9FEjPMHhP2Cuf0nOEXXMocVrsJAtNSsKyfg"
-	if ok, rehash := CheckPassword("secret", encoded); ok || rehash {
+	if ok, rehash := Default().Check("secret", encoded); ok || rehash {
 		t.Errorf("CheckPassword = %v, %v; want false, false", ok, rehash)
 	}
 	if IsUsable(encoded) {
@@ -177,7 +177,7 @@ func TestParseArgon2Malformed(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			if ok, rehash := CheckPassword("password", tt.encoded); ok || rehash {
+			if ok, rehash := Default().Check("password", tt.encoded); ok || rehash {
 				t.Errorf("CheckPassword = %v, %v; want false, false", ok, rehash)
 			}
 			if IsUsable(tt.encoded) {
@@ -203,7 +203,10 @@ func TestParseArgon2Bounds(t *testing.T) {
 	}
 }
 
-func TestArgon2Weak(t *testing.T) {
+// Any difference from the current parameters asks for a new hash, stronger
+// ones too, as Django's must_update does: a 64 MiB hash costs every later
+// check 64 MiB.
+func TestArgon2Outdated(t *testing.T) {
 	t.Parallel()
 	current := argon2Hash{
 		variant: argon2idVariant, memory: argon2Memory, time: argon2Time, threads: argon2Threads,
@@ -218,11 +221,16 @@ func TestArgon2Weak(t *testing.T) {
 		{"stronger everywhere", func(h *argon2Hash) {
 			h.memory, h.time, h.threads = 2*argon2Memory, argon2Time+1, argon2Threads+1
 			h.salt, h.key = make([]byte, 32), make([]byte, 64)
-		}, false},
+		}, true},
+		{"more memory", func(h *argon2Hash) { h.memory = argon2Memory + 1 }, true},
+		{"more passes", func(h *argon2Hash) { h.time = argon2Time + 1 }, true},
+		{"more lanes", func(h *argon2Hash) { h.threads = argon2Threads + 1 }, true},
+		{"longer key", func(h *argon2Hash) { h.key = make([]byte, argon2KeyLen+1) }, true},
+		{"longer salt", func(h *argon2Hash) { h.salt = make([]byte, argon2SaltLen+1) }, true},
+		{"the 64 MiB hashes of before", func(h *argon2Hash) { h.memory, h.time, h.threads = 65536, 3, 4 }, true},
 		{"argon2i", func(h *argon2Hash) { h.variant = argon2iVariant }, true},
 		{"less memory", func(h *argon2Hash) { h.memory = argon2Memory - 1 }, true},
 		{"fewer passes", func(h *argon2Hash) { h.time = argon2Time - 1 }, true},
-		{"fewer lanes", func(h *argon2Hash) { h.threads = argon2Threads - 1 }, true},
 		{"shorter key", func(h *argon2Hash) { h.key = make([]byte, argon2KeyLen-1) }, true},
 		{"shorter salt", func(h *argon2Hash) { h.salt = make([]byte, argon2SaltLen-1) }, true},
 		{"django 5 defaults", func(h *argon2Hash) { h.memory, h.time, h.threads = 102400, 2, 8 }, true},
@@ -232,8 +240,8 @@ func TestArgon2Weak(t *testing.T) {
 			t.Parallel()
 			h := current
 			tt.change(&h)
-			if got := h.weak(Default()); got != tt.want {
-				t.Errorf("weak() = %v, want %v", got, tt.want)
+			if got := h.outdated(Default()); got != tt.want {
+				t.Errorf("outdated() = %v, want %v", got, tt.want)
 			}
 		})
 	}
@@ -241,9 +249,9 @@ func TestArgon2Weak(t *testing.T) {
 
 func TestCurrentArgon2Parameters(t *testing.T) {
 	t.Parallel()
-	// RFC 9106, section 4, second recommended option.
-	if argon2Memory != 1<<16 || argon2Time != 3 || argon2Threads != 4 || argon2KeyLen != 32 || argon2SaltLen != 16 {
-		t.Errorf("parameters m=%d t=%d p=%d key=%d salt=%d, want m=65536 t=3 p=4 key=32 salt=16",
+	// OWASP's first recommended Argon2id configuration.
+	if argon2Memory != 19456 || argon2Time != 2 || argon2Threads != 1 || argon2KeyLen != 32 || argon2SaltLen != 16 {
+		t.Errorf("parameters m=%d t=%d p=%d key=%d salt=%d, want m=19456 t=2 p=1 key=32 salt=16",
 			argon2Memory, argon2Time, argon2Threads, argon2KeyLen, argon2SaltLen)
 	}
 	if argon2.Version != 19 {

@@ -7,25 +7,25 @@ import "testing"
 
 func BenchmarkHashPassword(b *testing.B) {
 	for b.Loop() {
-		if _, err := HashPassword("correct horse battery staple"); err != nil {
+		if _, err := Default().Hash("correct horse battery staple"); err != nil {
 			b.Fatal(err)
 		}
 	}
 }
 
 func BenchmarkCheckPasswordArgon2id(b *testing.B) {
-	encoded, err := HashPassword("correct horse battery staple")
+	encoded, err := Default().Hash("correct horse battery staple")
 	if err != nil {
 		b.Fatal(err)
 	}
 	for b.Loop() {
-		CheckPassword("correct horse battery staple", encoded)
+		Default().Check("correct horse battery staple", encoded)
 	}
 }
 
 func BenchmarkBurnPasswordCheck(b *testing.B) {
 	for b.Loop() {
-		BurnPasswordCheck("correct horse battery staple")
+		Default().Burn("correct horse battery staple")
 	}
 }
 
@@ -33,6 +33,6 @@ func BenchmarkBurnPasswordCheck(b *testing.B) {
 func BenchmarkCheckPBKDF2(b *testing.B) {
 	const encoded = "pbkdf2_sha256$390000$seasalt$8xBlGd3jVgvJ+92hWPxi5ww0uuAuAnKgC45eudxro7c="
 	for b.Loop() {
-		CheckPassword("lètmein", encoded)
+		Default().Check("lètmein", encoded)
 	}
 }

@@ -4,6 +4,6 @@
 //
 // New hashes are Argon2id in Django's "argon2$…" encoding. Django's
 // pbkdf2_sha256 and pbkdf2_sha1 hashes, and its older argon2i hashes, still
-// verify; CheckPassword reports that they need rehashing so that a successful
+// verify; Hasher.Check reports that they need rehashing so that a successful
 // login can upgrade them.
 package auth

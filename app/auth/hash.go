@@ -10,9 +10,10 @@ const unusablePrefix = "!"
 type verifier interface {
 	// verify reports whether password derives the stored key.
 	verify(password string) bool
-	// weak reports whether the hash is weaker than what the hasher makes,
-	// so a successful login should replace it.
-	weak(Hasher) bool
+	// outdated reports whether the hash differs from what the hasher makes
+	// (algorithm or any parameter, weaker or stronger, as Django's
+	// must_update), so a successful login should replace it.
+	outdated(Hasher) bool
 }
 
 // parse recognises an encoded hash. It returns the Django algorithm name and
@@ -47,7 +48,9 @@ type Hasher struct {
 	Threads uint8
 }
 
-// Default is the cost of every hash the application makes.
+// Default is the cost of every hash the application makes. Its methods
+// compute at once; the application calls them through accounts.Service,
+// which bounds how many run at the same time.
 func Default() Hasher {
 	return Hasher{Memory: argon2Memory, Time: argon2Time, Threads: argon2Threads}
 }
@@ -63,37 +66,27 @@ func (hs Hasher) Hash(password string) (string, error) {
 }
 
 // Check reports whether password matches encoded and, when it does, whether
-// encoded should be replaced by Hash(password) because it uses an older
-// algorithm or weaker parameters. Unusable, malformed, unknown or
-// over-expensive encodings never match. The comparison of derived keys is
-// constant-time.
+// encoded should be replaced by Hash(password) because its algorithm or
+// parameters are not the hasher's. Unusable, malformed, unknown or
+// over-expensive encodings never match, at once: code answering a visitor
+// calls Burn for them instead (accounts does), so that the answer takes as
+// long. The comparison of derived keys is constant-time.
 func (hs Hasher) Check(password, encoded string) (ok, needsRehash bool) {
 	_, v, parsed := parse(encoded)
 	if !parsed || !v.verify(password) {
 		return false, false
 	}
-	return true, v.weak(hs)
+	return true, v.outdated(hs)
 }
 
-// Burn spends the time Check takes on a hash made by Hash. Call it when the
-// user does not exist, so that the response time does not tell an attacker
-// which usernames are real.
+// Burn spends the time and memory Check takes on a hash made by Hash. Call
+// it when the user does not exist or has no usable password, so that the
+// response time does not tell an attacker which accounts are real.
 func (hs Hasher) Burn(password string) {
 	hs.Check(password, burnHash(hs.Memory, hs.Time, hs.Threads))
 }
 
-// HashPassword is Default().Hash.
-func HashPassword(password string) (string, error) { return Default().Hash(password) }
-
-// CheckPassword is Default().Check.
-func CheckPassword(password, encoded string) (ok, needsRehash bool) {
-	return Default().Check(password, encoded)
-}
-
-// BurnPasswordCheck is Default().Burn.
-func BurnPasswordCheck(password string) { Default().Burn(password) }
-
-// IsUsable reports whether encoded is a hash CheckPassword could ever accept.
+// IsUsable reports whether encoded is a hash Check could ever accept.
 // Unlike Django, which calls anything not starting with "!" usable, an empty
 // or unrecognised encoding is reported unusable: here it can never verify.
 func IsUsable(encoded string) bool {

@@ -11,11 +11,11 @@ import (
 // round trip; the cheaper tests below cover the rest of the path.
 func TestHashPassword(t *testing.T) {
 	t.Parallel()
-	encoded, err := HashPassword("lètmein")
+	encoded, err := Default().Hash("lètmein")
 	if err != nil {
 		t.Fatalf("HashPassword: %v", err)
 	}
-	const prefix = "argon2$argon2id$v=19$m=65536,t=3,p=4$"
+	const prefix = "argon2$argon2id$v=19$m=19456,t=2,p=1$"
 	if !strings.HasPrefix(encoded, prefix) {
 		t.Fatalf("HashPassword = %q, want prefix %q", encoded, prefix)
 	}
@@ -26,7 +26,7 @@ func TestHashPassword(t *testing.T) {
 	if b, err := base64.RawStdEncoding.DecodeString(key); err != nil || len(b) != 32 {
 		t.Errorf("key %q: %d bytes, error %v; want 32 bytes", key, len(b), err)
 	}
-	if ok, rehash := CheckPassword("lètmein", encoded); !ok || rehash {
+	if ok, rehash := Default().Check("lètmein", encoded); !ok || rehash {
 		t.Errorf("CheckPassword = %v, %v; want true, false", ok, rehash)
 	}
 	if got := Algorithm(encoded); got != "argon2" {
@@ -54,11 +54,11 @@ func TestNewArgon2idRoundTrip(t *testing.T) {
 				t.Fatalf("newArgon2id: %v", err)
 			}
 			encoded := h.encode()
-			if ok, rehash := CheckPassword(tt.password, encoded); !ok || !rehash {
-				t.Errorf("CheckPassword(right) = %v, %v; want true, true (cheap costs)", ok, rehash)
+			if ok, rehash := Default().Check(tt.password, encoded); !ok || !rehash {
+				t.Errorf("Default().Check(right) = %v, %v; want true, true (cheap costs)", ok, rehash)
 			}
-			if ok, rehash := CheckPassword(tt.wrong, encoded); ok || rehash {
-				t.Errorf("CheckPassword(%q) = %v, %v; want false, false", tt.wrong, ok, rehash)
+			if ok, rehash := Default().Check(tt.wrong, encoded); ok || rehash {
+				t.Errorf("Default().Check(%q) = %v, %v; want false, false", tt.wrong, ok, rehash)
 			}
 		})
 	}
@@ -110,8 +110,8 @@ func TestCheckPasswordUnusable(t *testing.T) {
 			t.Parallel()
 			start := time.Now()
 			for range 1000 {
-				if ok, rehash := CheckPassword(tt.password, tt.encoded); ok || rehash {
-					t.Fatalf("CheckPassword(%q, %q) = %v, %v; want false, false", tt.password, tt.encoded, ok, rehash)
+				if ok, rehash := Default().Check(tt.password, tt.encoded); ok || rehash {
+					t.Fatalf("Default().Check(%q, %q) = %v, %v; want false, false", tt.password, tt.encoded, ok, rehash)
 				}
 			}
 			// A thousand refusals in a second rules out any key derivation.
@@ -170,8 +170,8 @@ func TestBurnHashMatchesCurrentParameters(t *testing.T) {
 	if !isArgon2 {
 		t.Fatalf("burnHash parsed as %T, want *argon2Hash", v)
 	}
-	if h.weak(Default()) {
-		t.Errorf("burnHash parameters %+v are weaker than current ones", *h)
+	if h.outdated(Default()) {
+		t.Errorf("burnHash parameters %+v are not the current ones", *h)
 	}
 	if h.variant != argon2idVariant || h.memory != argon2Memory || h.time != argon2Time ||
 		h.threads != argon2Threads || len(h.key) != argon2KeyLen || len(h.salt) != argon2SaltLen {
@@ -179,8 +179,8 @@ func TestBurnHashMatchesCurrentParameters(t *testing.T) {
 	}
 }
 
-// A cheaper hasher makes hashes the default one asks to upgrade, and takes
-// the default's hashes as strong enough.
+// A hasher asks to replace every hash made with other parameters than its
+// own, dearer ones too.
 func TestHasherCost(t *testing.T) {
 	t.Parallel()
 	cheap := Hasher{Memory: 64, Time: 1, Threads: 1}
@@ -199,6 +199,13 @@ func TestHasherCost(t *testing.T) {
 	}
 	if ok, _ := cheap.Check("wrong", h); ok {
 		t.Error("got a wrong password accepted")
+	}
+	dearer, err := Hasher{Memory: 128, Time: 2, Threads: 1}.Hash("Tangerine-Harbour-42")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ok, rehash := cheap.Check("Tangerine-Harbour-42", dearer); !ok || !rehash {
+		t.Errorf("cheap.Check(a dearer hash) = %v, %v; want true, true", ok, rehash)
 	}
 	cheap.Burn("anything") // must not panic on its own parameters
 }

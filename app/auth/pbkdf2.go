@@ -65,4 +65,4 @@ func (h *pbkdf2Hash) verify(password string) bool {
 	return subtle.ConstantTimeCompare([]byte(got), []byte(h.key)) == 1
 }
 
-func (h *pbkdf2Hash) weak(Hasher) bool { return true }
+func (h *pbkdf2Hash) outdated(Hasher) bool { return true }

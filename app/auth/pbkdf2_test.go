@@ -50,8 +50,8 @@ func TestCheckPasswordPBKDF2KnownAnswers(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			// A match always asks for a rehash: PBKDF2 is upgraded to Argon2id.
-			if ok, rehash := CheckPassword(tt.password, tt.encoded); !ok || !rehash {
-				t.Errorf("CheckPassword(%q) = %v, %v; want true, true", tt.password, ok, rehash)
+			if ok, rehash := Default().Check(tt.password, tt.encoded); !ok || !rehash {
+				t.Errorf("Default().Check(%q) = %v, %v; want true, true", tt.password, ok, rehash)
 			}
 			if got := Algorithm(tt.encoded); got != tt.algorithm {
 				t.Errorf("Algorithm = %q, want %q", got, tt.algorithm)
@@ -81,8 +81,8 @@ func TestCheckPasswordPBKDF2Mismatch(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			if ok, rehash := CheckPassword(tt.password, tt.encoded); ok || rehash {
-				t.Errorf("CheckPassword(%q) = %v, %v; want false, false", tt.password, ok, rehash)
+			if ok, rehash := Default().Check(tt.password, tt.encoded); ok || rehash {
+				t.Errorf("Default().Check(%q) = %v, %v; want false, false", tt.password, ok, rehash)
 			}
 		})
 	}
@@ -115,8 +115,8 @@ func TestParsePBKDF2Malformed(t *testing.T) {
 			if IsUsable(tt.encoded) {
 				t.Errorf("IsUsable(%q) = true, want false", tt.encoded)
 			}
-			if ok, rehash := CheckPassword("", tt.encoded); ok || rehash {
-				t.Errorf("CheckPassword(%q) = %v, %v; want false, false", tt.encoded, ok, rehash)
+			if ok, rehash := Default().Check("", tt.encoded); ok || rehash {
+				t.Errorf("Default().Check(%q) = %v, %v; want false, false", tt.encoded, ok, rehash)
 			}
 		})
 	}

@@ -276,36 +276,6 @@ func TestLogEntries(t *testing.T) {
 	}
 }
 
-func TestLoginAttempts(t *testing.T) {
-	ctx := context.Background()
-	db := testdb.Open(t).Write
-	now := time.Date(2026, 5, 1, 12, 0, 0, 0, time.UTC)
-	for i, at := range []time.Time{now.Add(-20 * time.Minute), now.Add(-5 * time.Minute), now.Add(-time.Minute)} {
-		addr := "10.0.0.1"
-		if i == 2 {
-			addr = "10.0.0.2"
-		}
-		if err := models.RecordFailedLogin(ctx, db, "Boss", addr, at); err != nil {
-			t.Fatal(err)
-		}
-	}
-	byUser, byAddr, err := models.CountFailedLogins(ctx, db, "boss", "10.0.0.1", now.Add(-15*time.Minute))
-	if err != nil || byUser != 2 || byAddr != 1 {
-		t.Errorf("got %d by user, %d by address (%v), want 2 and 1", byUser, byAddr, err)
-	}
-	pruned, err := models.PruneFailedLogins(ctx, db, now.Add(-15*time.Minute))
-	if err != nil || pruned != 1 {
-		t.Errorf("got %d pruned (%v), want 1", pruned, err)
-	}
-	if err := models.ClearFailedLogins(ctx, db, "BOSS"); err != nil {
-		t.Fatal(err)
-	}
-	byUser, _, _ = models.CountFailedLogins(ctx, db, "boss", "", now.Add(-time.Hour))
-	if byUser != 0 {
-		t.Errorf("got %d, want the username's failures cleared", byUser)
-	}
-}
-
 func TestHistoryOutlivesItsAuthor(t *testing.T) {
 	ctx := context.Background()
 	db := testdb.Open(t).Write

@@ -71,7 +71,9 @@ func serveCommand() command {
 			// Started before listening, and stopped (a copy under way ending
 			// first) before the database closes.
 			defer backups.Start(ctx)()
-			h, err := router(site{DB: db, Config: cfg, Logger: logger, Build: e.build, CacheBytes: public.DefaultCacheBytes, Accounts: accounts.New(db), Backups: backups})
+			signIn := accounts.New(db)
+			signIn.HashConcurrency = cfg.PasswordHashConcurrency
+			h, err := router(site{DB: db, Config: cfg, Logger: logger, Build: e.build, CacheBytes: public.DefaultCacheBytes, Accounts: signIn, Backups: backups})
 			if err != nil {
 				return err
 			}

@@ -40,7 +40,7 @@ func TestSuperuserFromTheEnvironment(t *testing.T) {
 		if !u.IsSuperuser || !u.IsStaff || !u.IsActive || u.Email != "boss@example.com" {
 			t.Errorf("got %+v, want an active staff superuser with the email", u)
 		}
-		if ok, _ := auth.CheckPassword(strongPassword, u.Password); !ok {
+		if ok, _ := auth.Default().Check(strongPassword, u.Password); !ok {
 			t.Error("the password from SUPERUSER_PASSWORD does not verify")
 		}
 
