@@ -13,14 +13,8 @@ import (
 	"oclettings/app/web"
 )
 
-// maxQueryLength bounds the search text; a longer one is cut, not refused.
-const maxQueryLength = 200
-
 func (s *Site) lettings(w http.ResponseWriter, r *http.Request) error {
-	query := strings.TrimSpace(r.URL.Query().Get("q"))
-	if len([]rune(query)) > maxQueryLength {
-		query = string([]rune(query)[:maxQueryLength])
-	}
+	query := models.Search(r.URL.Query().Get("q"))
 	total, err := models.CountLettings(r.Context(), s.db.Read, query)
 	if err != nil {
 		return err
@@ -39,11 +33,12 @@ func (s *Site) lettings(w http.ResponseWriter, r *http.Request) error {
 		Description: "Every holiday home Orange County Lettings lets, with a search by title, city or state.",
 		Section:     "lettings",
 		Content: struct {
-			Query    string
-			Lettings []models.Letting
-			Page     paging.Page
-			Links    pageLinks
-		}{query, lettings, page, links},
+			Query     string
+			MaxLength int
+			Lettings  []models.Letting
+			Page      paging.Page
+			Links     pageLinks
+		}{query, models.MaxSearchLength, lettings, page, links},
 	})
 }
 

@@ -4,14 +4,16 @@ import (
 	"errors"
 	"net"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
 )
 
 // Perimeter is what every request meets before any front end: the host
-// check, the move to HTTPS, the body limit and the same-origin rule for
-// requests that change something.
+// check, the refusal of addresses that hold no readable text, the move to
+// HTTPS, the body limit and the same-origin rule for requests that change
+// something.
 type Perimeter struct {
 	AllowedHosts []string // "example.com", ".example.com" (and subdomains), "*"
 	Debug        bool
@@ -45,6 +47,10 @@ func (p *Perimeter) Middleware(next http.Handler) http.Handler {
 			w.Header().Set("Content-Type", "text/html; charset=utf-8")
 			w.WriteHeader(http.StatusBadRequest)
 			_, _ = w.Write([]byte(badHost))
+			return
+		}
+		if !readable(r.URL) {
+			p.Pages.Page(w, r, http.StatusBadRequest)
 			return
 		}
 		secure := p.Proxies.IsSecure(r)
@@ -82,6 +88,25 @@ func (p *Perimeter) Middleware(next http.Handler) http.Handler {
 		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+// readable reports whether the request's path (decoded) and every key and
+// value of its query are ValidText, so that no handler, query or log line
+// behind the perimeter meets a NUL byte or bytes that are not UTF-8.
+//
+// A query string that does not parse whole (a bad escape such as "%zz", or
+// ";" as a separator) is refused too, where url.Values would silently drop
+// the pair: a search or filter that vanished would show every row as if
+// they matched it. Nothing the site links to is ever written that way.
+func readable(u *url.URL) bool {
+	if !ValidText(u.Path) {
+		return false
+	}
+	if u.RawQuery == "" {
+		return true
+	}
+	query, err := url.ParseQuery(u.RawQuery)
+	return err == nil && ValidValues(query)
 }
 
 func (p *Perimeter) exempt(path string) bool {
