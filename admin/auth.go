@@ -61,9 +61,10 @@ func (s *Site) authenticate(next http.Handler) http.Handler {
 }
 
 // signedIn returns the user with this id as authenticate keeps it between
-// requests (per data version).
+// requests (per content version, which every change to users, groups and
+// permissions moves).
 func (s *Site) signedIn(ctx context.Context, id int64) (signedIn, error) {
-	a, err := s.memo.get(ctx, "user:"+strconv.FormatInt(id, 10), func() (any, error) {
+	a, err := s.memo.get(ctx, "user:"+strconv.FormatInt(id, 10), func(ctx context.Context) (any, error) {
 		u, err := models.GetUser(ctx, s.db.Read, id)
 		if errors.Is(err, models.ErrNotFound) {
 			return signedIn{}, nil

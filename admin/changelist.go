@@ -46,7 +46,16 @@ var errBadLookup = web.Status(http.StatusBadRequest)
 // names nothing the list knows (Django then shows the list afresh, with
 // ?e=1); a relational lookup that is not a declared filter is refused.
 func (m *ModelAdmin[T]) parseListQuery(raw url.Values) (lq listQuery, ok bool, err error) {
-	lq = listQuery{raw: raw, filters: map[string]string{}, page: 1, search: strings.TrimSpace(raw.Get("q"))}
+	lq = listQuery{raw: raw, filters: map[string]string{}, page: 1, search: models.Search(raw.Get("q"))}
+	if q, sent := raw["q"]; sent && (len(q) != 1 || q[0] != lq.search) {
+		// The page's links, and its cache, carry what was searched for,
+		// not the text that was cut down to it.
+		lq.raw = url.Values{}
+		for k, vs := range raw {
+			lq.raw[k] = vs
+		}
+		lq.raw.Set("q", lq.search)
+	}
 	for key := range raw {
 		switch {
 		case slices.Contains(listParamNames, key):
@@ -235,28 +244,34 @@ func (m *ModelAdmin[T]) changelist(s *Site, w http.ResponseWriter, r *http.Reque
 		return nil
 	}
 	ctx := r.Context()
-	counted, err := s.memo.get(ctx, "count:"+m.App+"."+m.Model, func() (any, error) {
-		return s.db.Read.NewSelect().Model((*T)(nil)).Count(ctx)
-	})
-	if err != nil {
-		return err
-	}
-	total := counted.(int64)
 	filtered := len(lq.filters) > 0 || lq.search != ""
-	found, err := s.memo.get(ctx, "list:"+m.App+"."+m.Model+"?"+lq.raw.Encode(), func() (any, error) {
-		return m.page(ctx, s.db.Read, lq, int(total), filtered)
+	// The total, the count and the rows come from one read transaction:
+	// read apart, a change committed between them shows a count that
+	// disagrees with the rows listed.
+	found, err := s.memo.get(ctx, "list:"+m.App+"."+m.Model+"?"+lq.raw.Encode(), func(ctx context.Context) (any, error) {
+		var res listResult[T]
+		err := s.db.Snapshot(ctx, func(ctx context.Context, tx bun.Tx) error {
+			total, err := tx.NewSelect().Model((*T)(nil)).Count(ctx)
+			if err != nil {
+				return err
+			}
+			res, err = m.page(ctx, tx, lq, int(total), filtered)
+			return err
+		})
+		return res, err
 	})
 	if err != nil {
 		return err
 	}
 	result := found.(listResult[T])
+	total := result.total
 	if result.outOfRange {
 		http.Redirect(w, r, r.URL.Path+"?e=1", http.StatusFound)
 		return nil
 	}
 	rows, count, pages, showAll := result.rows, result.count, result.pages, result.showAll
 
-	return s.renderCached(w, r, "change_list", func() (page, error) {
+	return s.renderCached(w, r, "change_list", func(ctx context.Context) (page, error) {
 		filters, err := m.filterViews(ctx, s.db.Read, s.memo, lq)
 		if err != nil {
 			return page{}, err
@@ -265,7 +280,7 @@ func (m *ModelAdmin[T]) changelist(s *Site, w http.ResponseWriter, r *http.Reque
 			Info:       &m.modelInfo,
 			Headers:    m.headers(lq),
 			Count:      count,
-			Total:      int(total),
+			Total:      total,
 			Filtered:   filtered,
 			Search:     lq.search,
 			SearchKeep: keep(lq.raw, "q", "p", "e"),
@@ -319,6 +334,7 @@ func (m *ModelAdmin[T]) changelist(s *Site, w http.ResponseWriter, r *http.Reque
 // listResult is one page of a list as the database gave it.
 type listResult[T any] struct {
 	rows       []T
+	total      int // rows in all
 	count      int // rows matching the search and filters
 	pages      int
 	showAll    bool
@@ -327,8 +343,7 @@ type listResult[T any] struct {
 
 // page reads the rows of one page of the list, and how many match in all.
 func (m *ModelAdmin[T]) page(ctx context.Context, db bun.IDB, lq listQuery, total int, filtered bool) (listResult[T], error) {
-	var res listResult[T]
-	res.count = total
+	res := listResult[T]{total: total, count: total}
 	if filtered {
 		n, err := m.listSelect(db, &res.rows, lq).Count(ctx)
 		if err != nil {

@@ -100,7 +100,7 @@ func (m *ModelAdmin[T]) filterViews(ctx context.Context, db bun.IDB, memoized *m
 	var views []filterView
 	for i := range m.Filters {
 		f := &m.Filters[i]
-		cached, err := memoized.get(ctx, "filter:"+m.App+"."+m.Model+":"+f.Param, func() (any, error) { return f.Choices(ctx, db) })
+		cached, err := memoized.get(ctx, "filter:"+m.App+"."+m.Model+":"+f.Param, func(ctx context.Context) (any, error) { return f.Choices(ctx, db) })
 		if err != nil {
 			return nil, err
 		}

@@ -3,35 +3,43 @@ package admin
 import (
 	"bytes"
 	"context"
+	"fmt"
+	"runtime/debug"
 	"sync"
+	"time"
 
 	"oclettings/app/database"
 )
 
-// memo keeps values computed from the database for as long as its data
+// memo keeps values computed from the database for as long as its content
 // version stays the same: the signed-in user and their permissions, or a
 // filter's choices, which every admin page would otherwise read again.
-// Any commit, here or in another process, moves the version and empties it.
+// Any change to the content, here or in another process, moves the version
+// and empties it; sessions and sign-in attempts do not.
 type memo struct {
 	db *database.DB
 
 	mu       sync.Mutex
-	version  database.DataVersion
+	version  database.ContentVersion
 	values   map[string]any
 	inflight map[flightKey]*flight // computations under way, so that a crowd of requests after a commit computes once
 	onReset  func()                // called, under the lock, when the memo starts afresh
 }
 
 type flightKey struct {
-	version database.DataVersion
+	version database.ContentVersion
 	key     string
 }
 
 type flight struct {
-	done  chan struct{}
-	value any
-	err   error
+	done    chan struct{}
+	value   any
+	err     error
+	waiters int // requests waiting for it besides the one that started it, under memo.mu
 }
+
+// loadTimeout bounds a computation, which no request's cancellation stops.
+const loadTimeout = 30 * time.Second
 
 // forget drops one key.
 func (m *memo) forget(key string) {
@@ -40,11 +48,11 @@ func (m *memo) forget(key string) {
 	m.mu.Unlock()
 }
 
-// maxMemo bounds the entries kept for one data version.
+// maxMemo bounds the entries kept for one content version.
 const maxMemo = 1000
 
 // pageCache keeps rendered admin pages, per user and address, within the
-// memo's data version and a byte budget. The session's CSRF token is the
+// memo's content version and a byte budget. The session's CSRF token is the
 // one thing in them that differs between two requests of the same user, so
 // the page is rendered with a marker in its place and the token goes in on
 // the way out. The marker is random per process: no data can contain it.
@@ -57,10 +65,11 @@ type pageCache struct {
 }
 
 // render returns the page for key with token in place, rendering it (with
-// the marker) when the data version has moved or the page is new.
-func (c *pageCache) render(ctx context.Context, m *memo, key, token string, render func(marker string) ([]byte, error)) ([]byte, error) {
-	v, err := m.get(ctx, "page:"+key, func() (any, error) {
-		body, err := render(c.marker)
+// the marker, on the context render is given) when the content version has
+// moved or the page is new.
+func (c *pageCache) render(ctx context.Context, m *memo, key, token string, render func(ctx context.Context, marker string) ([]byte, error)) ([]byte, error) {
+	v, err := m.get(ctx, "page:"+key, func(ctx context.Context) (any, error) {
+		body, err := render(ctx, c.marker)
 		if err != nil {
 			return nil, err
 		}
@@ -92,49 +101,68 @@ type cachedBody struct {
 // get returns the value for key, computing it with load when the version
 // has moved or the key is new. Concurrent requests for the same key and
 // version wait for one computation instead of each doing it.
-func (m *memo) get(ctx context.Context, key string, load func() (any, error)) (any, error) {
-	version, err := m.db.DataVersion(ctx)
+//
+// The computation belongs to none of them: it runs on a context of its own
+// (the first request's values, without its cancellation, with its own
+// timeout), so a client hanging up fails nobody else; and a panic in it
+// becomes an error for every request waiting, not a key stuck in flight.
+// A request that gives up waiting leaves it running for the others.
+func (m *memo) get(ctx context.Context, key string, load func(context.Context) (any, error)) (any, error) {
+	version, err := m.db.ContentVersion(ctx)
 	if err != nil {
 		return nil, err
 	}
 	fk := flightKey{version, key}
 	m.mu.Lock()
-	if version != m.version || len(m.values) >= maxMemo {
+	if version > m.version || len(m.values) >= maxMemo {
 		m.version, m.values = version, map[string]any{}
 		if m.onReset != nil {
 			m.onReset()
 		}
 	}
-	if v, ok := m.values[key]; ok {
+	// A request that read its version before the latest change computes
+	// for itself and keeps nothing: its values are of the older data.
+	if v, ok := m.values[key]; ok && version == m.version {
 		m.mu.Unlock()
 		return v, nil
 	}
-	if f, ok := m.inflight[fk]; ok {
-		m.mu.Unlock()
-		select {
-		case <-f.done:
-			return f.value, f.err
-		case <-ctx.Done():
-			return nil, ctx.Err()
+	f, ok := m.inflight[fk]
+	if ok {
+		f.waiters++
+	} else {
+		f = &flight{done: make(chan struct{})}
+		if m.inflight == nil {
+			m.inflight = map[flightKey]*flight{}
 		}
-	}
-	f := &flight{done: make(chan struct{})}
-	if m.inflight == nil {
-		m.inflight = map[flightKey]*flight{}
-	}
-	m.inflight[fk] = f
-	m.mu.Unlock()
-
-	f.value, f.err = load()
-
-	m.mu.Lock()
-	delete(m.inflight, fk)
-	if f.err == nil && version == m.version {
-		m.values[key] = f.value
+		m.inflight[fk] = f
+		go m.compute(context.WithoutCancel(ctx), fk, f, load)
 	}
 	m.mu.Unlock()
-	close(f.done)
-	return f.value, f.err
+	select {
+	case <-f.done:
+		return f.value, f.err
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
+// compute runs one flight's load and hands its result to the waiters.
+func (m *memo) compute(ctx context.Context, fk flightKey, f *flight, load func(context.Context) (any, error)) {
+	defer func() {
+		if p := recover(); p != nil {
+			f.value, f.err = nil, fmt.Errorf("admin: computing %q panicked: %v\n%s", fk.key, p, debug.Stack())
+		}
+		m.mu.Lock()
+		delete(m.inflight, fk)
+		if f.err == nil && fk.version == m.version && m.values != nil {
+			m.values[fk.key] = f.value
+		}
+		m.mu.Unlock()
+		close(f.done)
+	}()
+	ctx, cancel := context.WithTimeout(ctx, loadTimeout)
+	defer cancel()
+	f.value, f.err = load(ctx)
 }
 
 // reset empties the byte count along with the memo it lives in.

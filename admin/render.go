@@ -1,6 +1,7 @@
 package admin
 
 import (
+	"context"
 	"net/http"
 	"strconv"
 
@@ -58,14 +59,16 @@ func (s *Site) render(w http.ResponseWriter, r *http.Request, status int, name s
 }
 
 // renderCached sends a page of a signed-in user that depends on nothing but
-// the data, the user and the address (a list): while the data version
+// the data, the user and the address (a list): while the content version
 // stands, the page is sent as rendered before, and build does not run.
+// build reads through the context it is given, which outlives the request
+// that happened to start it (others may be waiting for the page).
 // Pages with messages to show are always built afresh.
-func (s *Site) renderCached(w http.ResponseWriter, r *http.Request, name string, build func() (page, error)) error {
+func (s *Site) renderCached(w http.ResponseWriter, r *http.Request, name string, build func(ctx context.Context) (page, error)) error {
 	user := currentUser(r)
 	token := s.csrf.Token(r)
 	if messages := s.popMessages(r); len(messages) > 0 {
-		p, err := build()
+		p, err := build(r.Context())
 		if err != nil {
 			return err
 		}
@@ -78,8 +81,8 @@ func (s *Site) renderCached(w http.ResponseWriter, r *http.Request, name string,
 		return nil
 	}
 	key := name + " " + strconv.FormatInt(user.ID, 10) + " " + r.URL.RequestURI()
-	body, err := s.pages.render(r.Context(), s.memo, key, token, func(marker string) ([]byte, error) {
-		p, err := build()
+	body, err := s.pages.render(r.Context(), s.memo, key, token, func(ctx context.Context, marker string) ([]byte, error) {
+		p, err := build(ctx)
 		if err != nil {
 			return nil, err
 		}

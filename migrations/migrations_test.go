@@ -65,7 +65,7 @@ func TestUpDownUp(t *testing.T) {
 		t.Errorf("got %v, want them applied in version order", applied)
 	}
 	want := []string{"admin_logentry", "auth_group", "auth_group_permissions", "auth_login_attempt", "auth_permission",
-		"auth_user", "auth_user_groups", "auth_user_user_permissions", "lettings_address", "lettings_letting",
+		"auth_user", "auth_user_groups", "auth_user_user_permissions", "content_version", "lettings_address", "lettings_letting",
 		"profiles_profile", "reference_data", "sessions"}
 	if got := tables(t, db); !slices.Equal(got, want) {
 		t.Errorf("got tables %v, want %v", got, want)

@@ -47,7 +47,7 @@ func New(db *database.DB, assets *web.Assets, logger *slog.Logger, cacheBytes in
 	}
 	s := &Site{db: db, templates: templates, now: time.Now}
 	if cacheBytes > 0 {
-		s.cache = web.NewPageCache(db.DataVersion, cacheBytes)
+		s.cache = web.NewPageCache(db.ContentVersion, cacheBytes)
 	}
 	if s.errors, err = web.NewErrorPages(s.renderError, logger); err != nil {
 		return nil, err

@@ -11,12 +11,14 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"log/slog"
 	"net/netip"
 	"net/url"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"time"
@@ -66,6 +68,7 @@ type Config struct {
 	RunAs                  *datadir.User // started as root, become this user (the image sets it)
 	TrustProxyHeaders      bool          // X-Forwarded-For and X-Forwarded-Proto come from a trusted proxy
 	ProxyCount             int           // how many trusted proxies append to X-Forwarded-For
+	SiteURL                string        // scheme and host of the site's absolute links (robots.txt, sitemaps); empty: the request's own
 	SecureSSLRedirect      bool
 	HSTSSeconds            int
 	MaxBodyBytes           int64
@@ -76,6 +79,10 @@ type Config struct {
 	BackupKeep             int           // scheduled backups kept, newest first
 	RestoreFrom            string        // a backup serve and migrate put in place of the SQLite database (a name in BackupDir, or a path)
 	Notices                []string
+
+	// PasswordHashConcurrency is how many password hashes run at once; the
+	// others wait briefly, then get 503.
+	PasswordHashConcurrency int
 
 	// sources records, per option name, the variable the value was read from
 	// (or "default"), because Dump has to tell the operator which of
@@ -304,6 +311,15 @@ func options() []option {
 			show: func(c *Config) string { return strconv.Itoa(c.ProxyCount) },
 		},
 		{
+			// Pages with absolute links name the site by it, whatever Host
+			// a request came with; unset, they name the scheme (proxy-aware)
+			// and host of each request.
+			name:  "SITE_URL",
+			vars:  []string{"SITE_URL"},
+			parse: func(c *Config, raw string) (err error) { c.SiteURL, err = parseSiteURL(raw); return err },
+			show:  func(c *Config) string { return c.SiteURL },
+		},
+		{
 			name:  "SECURE_SSL_REDIRECT",
 			vars:  []string{"SECURE_SSL_REDIRECT", "DJANGO_SECURE_SSL_REDIRECT"},
 			def:   constant("false"),
@@ -330,6 +346,18 @@ func options() []option {
 				return err
 			},
 			show: func(c *Config) string { return strconv.FormatInt(c.MaxBodyBytes, 10) },
+		},
+		{
+			// Each password hash holds its Argon2 memory until it ends: this
+			// bound is what keeps a burst of logins within the instance.
+			name: "PASSWORD_HASH_CONCURRENCY",
+			vars: []string{"PASSWORD_HASH_CONCURRENCY"},
+			def:  func(*Config) string { return strconv.Itoa(DefaultPasswordHashConcurrency()) },
+			parse: func(c *Config, raw string) (err error) {
+				c.PasswordHashConcurrency, err = parseBounded(raw, 1, 64, "a number of password hashes")
+				return err
+			},
+			show: func(c *Config) string { return strconv.Itoa(c.PasswordHashConcurrency) },
 		},
 		{
 			// A database file: far more than any form, yet bounded, as the
@@ -413,6 +441,13 @@ func options() []option {
 			ignored: "static files are embedded in the binary and served compressed with hashed names",
 		},
 	}
+}
+
+// DefaultPasswordHashConcurrency is one password hash per CPU, at most 4: a
+// hash uses one core for its whole duration, so more at once only queue in
+// the scheduler while holding their memory, and 4 × 19 MiB stays small.
+func DefaultPasswordHashConcurrency() int {
+	return min(runtime.NumCPU(), 4)
 }
 
 // Load reads every option through getenv (os.LookupEnv in production) and
@@ -507,7 +542,7 @@ func (o option) lookup(c *Config, getenv func(string) (string, bool)) (raw, sour
 		// guessing could silently run with the wrong secret.
 		return "", "", &Problem{Var: o.fileVar, Message: fmt.Sprintf("cannot be combined with %s; set only one of them", source)}
 	}
-	b, err := os.ReadFile(path)
+	b, err := readSecretFile(path)
 	if err != nil {
 		reason := err.Error()
 		var pe *fs.PathError
@@ -521,6 +556,33 @@ func (o option) lookup(c *Config, getenv func(string) (string, bool)) (raw, sour
 		return "", "", &Problem{Var: o.fileVar, Message: fmt.Sprintf("file %q is empty", path)}
 	}
 	return v, o.fileVar, nil
+}
+
+// maxSecretFile bounds what a *_FILE option reads: a secret is a line, and
+// a path mistyped as /dev/zero must not fill the memory.
+const maxSecretFile = 64 << 10
+
+// readSecretFile reads a regular file of at most maxSecretFile bytes. A
+// FIFO or a device would block the start or never end, so only a regular
+// file (or a link to one, as mounted secrets are) is read.
+func readSecretFile(path string) ([]byte, error) {
+	info, err := os.Stat(path)
+	if err != nil {
+		return nil, err
+	}
+	if !info.Mode().IsRegular() {
+		return nil, errors.New("not a regular file")
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, maxSecretFile+1))
+	if err == nil && len(b) > maxSecretFile {
+		err = fmt.Errorf("larger than %d KiB; it should hold only the secret", maxSecretFile>>10)
+	}
+	return b, err
 }
 
 func get(getenv func(string) (string, bool), name string) (string, bool) {
@@ -939,4 +1001,19 @@ func parseLogFormat(raw string) (string, error) {
 		return f, nil
 	}
 	return "", fmt.Errorf("%q is not a log format; use json or text", raw)
+}
+
+// parseSiteURL accepts an http or https address with a host and nothing
+// after it but a slash, and returns it without the slash.
+func parseSiteURL(raw string) (string, error) {
+	raw = strings.TrimSpace(raw)
+	if raw == "" {
+		return "", nil
+	}
+	u, err := url.Parse(raw)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.User != nil ||
+		(u.Path != "" && u.Path != "/") || u.RawQuery != "" || u.Fragment != "" || u.Opaque != "" {
+		return "", errors.New("must be the site's address, scheme and host only, e.g. https://lettings.example.com")
+	}
+	return u.Scheme + "://" + strings.ToLower(u.Host), nil
 }

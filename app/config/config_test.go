@@ -7,7 +7,9 @@ import (
 	"path/filepath"
 	"reflect"
 	"slices"
+	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -367,6 +369,11 @@ func TestSecretKeyFile(t *testing.T) {
 	empty := write("empty", "\n")
 	short := write("short", "short\n")
 	missing := filepath.Join(dir, "missing")
+	huge := write("huge", validKey+strings.Repeat("x", 64<<10))
+	fifo := filepath.Join(dir, "fifo")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Fatal(err)
+	}
 
 	t.Run("ok", func(t *testing.T) {
 		for _, p := range []string{good, crlf} {
@@ -394,6 +401,10 @@ func TestSecretKeyFile(t *testing.T) {
 	}{
 		{"missing file", prod(map[string]string{"SECRET_KEY": "\x00", "SECRET_KEY_FILE": missing}), []string{"cannot read", missing, "no such file"}},
 		{"directory", prod(map[string]string{"SECRET_KEY": "\x00", "SECRET_KEY_FILE": dir}), []string{"cannot read", dir}},
+		// Neither may hang the start or fill the memory.
+		{"fifo", prod(map[string]string{"SECRET_KEY": "\x00", "SECRET_KEY_FILE": fifo}), []string{"cannot read", "not a regular file"}},
+		{"device", prod(map[string]string{"SECRET_KEY": "\x00", "SECRET_KEY_FILE": "/dev/zero"}), []string{"cannot read", "not a regular file"}},
+		{"huge file", prod(map[string]string{"SECRET_KEY": "\x00", "SECRET_KEY_FILE": huge}), []string{"cannot read", "larger than 64 KiB"}},
 		{"empty file", prod(map[string]string{"SECRET_KEY": "\x00", "SECRET_KEY_FILE": empty}), []string{"is empty", empty}},
 		{"short key in file", prod(map[string]string{"SECRET_KEY": "\x00", "SECRET_KEY_FILE": short}), []string{"too short"}},
 		{"both set", prod(map[string]string{"SECRET_KEY_FILE": good}), []string{"SECRET_KEY", "only one"}},
@@ -869,6 +880,7 @@ func TestErrorString(t *testing.T) {
 }
 
 func TestDump(t *testing.T) {
+	defaultHashes := strconv.Itoa(config.DefaultPasswordHashConcurrency())
 	keyFile := filepath.Join(t.TempDir(), "key")
 	if err := os.WriteFile(keyFile, []byte(validKey+"\n"), 0o600); err != nil {
 		t.Fatal(err)
@@ -898,9 +910,11 @@ func TestDump(t *testing.T) {
 				{"SUPERUSER_PASSWORD", "(not set)", "default"},
 				{"TRUST_PROXY_HEADERS", "false", "default"},
 				{"PROXY_COUNT", "1", "default"},
+				{"SITE_URL", "", "default"},
 				{"SECURE_SSL_REDIRECT", "false", "default"},
 				{"SECURE_HSTS_SECONDS", "31536000", "default"},
 				{"MAX_BODY_BYTES", "2621440", "default"},
+				{"PASSWORD_HASH_CONCURRENCY", defaultHashes, "default"},
 				{"IMPORT_MAX_BYTES", "268435456", "default"},
 				{"SHUTDOWN_TIMEOUT", "25s", "default"},
 				{"BACKUP_DIR", "backups", "default"},
@@ -931,6 +945,7 @@ func TestDump(t *testing.T) {
 				"SECURE_SSL_REDIRECT":       "1",
 				"SECURE_HSTS_SECONDS":       "3600",
 				"MAX_BODY_BYTES":            "1048576",
+				"PASSWORD_HASH_CONCURRENCY": "3",
 				"IMPORT_MAX_BYTES":          "67108864",
 				"SHUTDOWN_TIMEOUT":          "10",
 				"BACKUP_INTERVAL":           "6h",
@@ -954,9 +969,11 @@ func TestDump(t *testing.T) {
 				{"SUPERUSER_PASSWORD", "********", "SUPERUSER_PASSWORD"},
 				{"TRUST_PROXY_HEADERS", "true", "TRUST_PROXY_HEADERS"},
 				{"PROXY_COUNT", "2", "PROXY_COUNT"},
+				{"SITE_URL", "", "default"},
 				{"SECURE_SSL_REDIRECT", "true", "SECURE_SSL_REDIRECT"},
 				{"SECURE_HSTS_SECONDS", "3600", "SECURE_HSTS_SECONDS"},
 				{"MAX_BODY_BYTES", "1048576", "MAX_BODY_BYTES"},
+				{"PASSWORD_HASH_CONCURRENCY", "3", "PASSWORD_HASH_CONCURRENCY"},
 				{"IMPORT_MAX_BYTES", "67108864", "IMPORT_MAX_BYTES"},
 				{"SHUTDOWN_TIMEOUT", "10s", "SHUTDOWN_TIMEOUT"},
 				{"BACKUP_DIR", "/data/backups", "default"},
@@ -985,9 +1002,11 @@ func TestDump(t *testing.T) {
 				{"SUPERUSER_PASSWORD", "(not set)", "default"},
 				{"TRUST_PROXY_HEADERS", "false", "default"},
 				{"PROXY_COUNT", "1", "default"},
+				{"SITE_URL", "", "default"},
 				{"SECURE_SSL_REDIRECT", "false", "default"},
 				{"SECURE_HSTS_SECONDS", "31536000", "default"},
 				{"MAX_BODY_BYTES", "2621440", "default"},
+				{"PASSWORD_HASH_CONCURRENCY", defaultHashes, "default"},
 				{"IMPORT_MAX_BYTES", "268435456", "default"},
 				{"SHUTDOWN_TIMEOUT", "25s", "default"},
 				{"BACKUP_DIR", "backups", "default"},
@@ -1111,6 +1130,12 @@ func TestSecurityOptions(t *testing.T) {
 		{"ssl redirect, Django name", prod(map[string]string{"DJANGO_SECURE_SSL_REDIRECT": "yes"}), func(c *config.Config) bool { return c.SecureSSLRedirect }, ""},
 		{"hsts off", prod(map[string]string{"SECURE_HSTS_SECONDS": "0"}), func(c *config.Config) bool { return c.HSTSSeconds == 0 }, ""},
 		{"body limit", prod(map[string]string{"MAX_BODY_BYTES": "4096"}), func(c *config.Config) bool { return c.MaxBodyBytes == 4096 }, ""},
+		{"password hashes at once", prod(map[string]string{"PASSWORD_HASH_CONCURRENCY": "1"}), func(c *config.Config) bool { return c.PasswordHashConcurrency == 1 }, ""},
+		{"password hashes by default", prod(nil), func(c *config.Config) bool {
+			return c.PasswordHashConcurrency == config.DefaultPasswordHashConcurrency() && c.PasswordHashConcurrency >= 1 && c.PasswordHashConcurrency <= 4
+		}, ""},
+		{"no password hashes at once", prod(map[string]string{"PASSWORD_HASH_CONCURRENCY": "0"}), nil, "PASSWORD_HASH_CONCURRENCY"},
+		{"too many password hashes at once", prod(map[string]string{"PASSWORD_HASH_CONCURRENCY": "65"}), nil, "PASSWORD_HASH_CONCURRENCY"},
 		{"bad trust", prod(map[string]string{"TRUST_PROXY_HEADERS": "maybe"}), nil, "TRUST_PROXY_HEADERS"},
 		{"run as the image's user", prod(map[string]string{"RUN_AS": "65532:65532"}), func(c *config.Config) bool { return *c.RunAs == datadir.User{UID: 65532, GID: 65532} }, ""},
 		{"run as a uid alone", prod(map[string]string{"RUN_AS": "1000"}), func(c *config.Config) bool { return *c.RunAs == datadir.User{UID: 1000, GID: 1000} }, ""},
@@ -1123,6 +1148,13 @@ func TestSecurityOptions(t *testing.T) {
 		{"no proxies", prod(map[string]string{"PROXY_COUNT": "0"}), nil, "PROXY_COUNT"},
 		{"too many proxies", prod(map[string]string{"PROXY_COUNT": "11"}), nil, "PROXY_COUNT"},
 		{"proxy count nonsense", prod(map[string]string{"PROXY_COUNT": "two"}), nil, "PROXY_COUNT"},
+		{"site URL", prod(map[string]string{"SITE_URL": "https://Lettings.example.com/"}), func(c *config.Config) bool { return c.SiteURL == "https://lettings.example.com" }, ""},
+		{"site URL with a port", prod(map[string]string{"SITE_URL": "http://127.0.0.1:8000"}), func(c *config.Config) bool { return c.SiteURL == "http://127.0.0.1:8000" }, ""},
+		{"no site URL by default", prod(nil), func(c *config.Config) bool { return c.SiteURL == "" }, ""},
+		{"site URL without a scheme", prod(map[string]string{"SITE_URL": "lettings.example.com"}), nil, "SITE_URL"},
+		{"site URL with a path", prod(map[string]string{"SITE_URL": "https://example.com/lettings/"}), nil, "SITE_URL"},
+		{"site URL of another scheme", prod(map[string]string{"SITE_URL": "ftp://example.com"}), nil, "SITE_URL"},
+		{"site URL with a query", prod(map[string]string{"SITE_URL": "https://example.com?x=1"}), nil, "SITE_URL"},
 		{"negative hsts", prod(map[string]string{"SECURE_HSTS_SECONDS": "-1"}), nil, "SECURE_HSTS_SECONDS"},
 		{"tiny body limit", prod(map[string]string{"MAX_BODY_BYTES": "10"}), nil, "MAX_BODY_BYTES"},
 		{"body limit with unit", prod(map[string]string{"MAX_BODY_BYTES": "2MB"}), nil, "MAX_BODY_BYTES"},

@@ -149,12 +149,13 @@ func (db *DB) Close() error {
 	return errors.Join(db.version.close(), db.Read.Close(), db.Write.Close())
 }
 
-// DataVersion tells caches of rendered pages whether they are still right:
-// it changes as soon as this process commits a change, and within a
-// millisecond of a commit by another process. It costs nanoseconds, not a
-// query.
+// DataVersion tells what remembers rows (the session store) whether they
+// may have changed: it changes as soon as this process writes anything, and
+// within a millisecond of a commit by another process. It costs
+// nanoseconds, not a query. Caches of what the pages show use
+// ContentVersion instead.
 func (db *DB) DataVersion(ctx context.Context) (DataVersion, error) {
-	return db.version.current(ctx)
+	return db.version.data(ctx)
 }
 
 // IsUniqueViolation reports whether err is a unique or primary-key constraint failure.

@@ -198,7 +198,7 @@ func TestAssetsRefuseUnknownTypes(t *testing.T) {
 // cacheFixture is a handler counting its renders behind a page cache whose
 // data version the test moves by hand.
 type cacheFixture struct {
-	version database.DataVersion
+	version database.ContentVersion
 	renders int
 	cache   *PageCache
 	h       http.Handler
@@ -206,8 +206,8 @@ type cacheFixture struct {
 
 func newCacheFixture(maxBytes int, handler func(w http.ResponseWriter, r *http.Request, n int)) *cacheFixture {
 	f := &cacheFixture{}
-	f.cache = NewPageCache(func(context.Context) (database.DataVersion, error) { return f.version, nil }, maxBytes)
-	f.h = f.cache.Middleware(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	f.cache = NewPageCache(func(context.Context) (database.ContentVersion, error) { return f.version, nil }, maxBytes)
+	f.h = f.cache.Page("q", "page")(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		f.renders++
 		handler(w, r, f.renders)
 	}))
@@ -235,7 +235,7 @@ func TestPageCache(t *testing.T) {
 		t.Error("got the query ignored, want another page for another query")
 	}
 
-	f.version.Local++ // a commit somewhere
+	f.version++ // a commit somewhere
 	if rec := serve(f.h, "GET", "/a/", nil); rec.Body.String() != "render 3 of /a/" {
 		t.Errorf("got %q, want a fresh render after the data changed", rec.Body)
 	}

@@ -90,12 +90,17 @@ func router(s site) (http.Handler, error) {
 		return err
 	}
 	requests := &web.RequestLog{Logger: s.Logger, Quiet: healthPaths}
+	origin := web.Origin{SiteURL: s.Config.SiteURL, Proxies: proxies}
 
 	r := chi.NewRouter()
 	// The client's address first, read once for everything after it. Then
 	// monitoring: the request log's line then lands on the request's own
 	// Sentry hub, not on the one every request shares.
-	r.Use(proxies.Middleware, monitoring.Middleware, requests.Middleware, pages.Recover, web.SecurityHeaders, perimeter.Middleware, middleware.GetHead)
+	// Past the perimeter, the host is one of ours: the site's address for
+	// absolute links comes from it (or from SITE_URL). And the caches a
+	// request touches share one content version, read at first use.
+	r.Use(proxies.Middleware, monitoring.Middleware, requests.Middleware, pages.Recover, web.SecurityHeaders, perimeter.Middleware,
+		origin.Middleware, web.OneVersion, middleware.GetHead)
 	r.Method(http.MethodGet, "/healthz", web.Healthz(s.Build))
 	r.Method(http.MethodGet, "/readyz", web.Readyz(ready, s.Logger))
 	r.Method(http.MethodGet, "/static/*", pages.Handle(assets.Serve))
