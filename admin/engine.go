@@ -46,7 +46,9 @@ type ModelAdmin[T any] struct {
 	ContinueAfterAdd bool
 	// Guard checks a valid form against what the signed-in user may grant
 	// (no one hands out permissions they do not hold); nil: nothing to check.
-	Guard func(ctx context.Context, s *Site, by editor, obj *T, input url.Values, errs models.FieldErrors) error
+	// It reads through db: a change's write transaction, so that it judges
+	// the object as the save finds it.
+	Guard func(ctx context.Context, db bun.IDB, s *Site, by editor, obj *T, input url.Values, errs models.FieldErrors) error
 	// Protect says whether an editor may change or delete an object at all
 	// (only a superuser touches a superuser's account); nil: anyone with the
 	// model's permissions may.
@@ -171,9 +173,15 @@ func (m *ModelAdmin[T]) object(s *Site, w http.ResponseWriter, r *http.Request) 
 			return nil, err
 		}
 	}
-	s.addMessage(r, "warning", escape(m.Verbose+" with ID “"+raw+"” doesn’t exist. Perhaps it was deleted?"))
-	http.Redirect(w, r, "/admin/", http.StatusFound)
+	m.gone(s, w, r)
 	return nil, nil
+}
+
+// gone sends the user to the index with Django's message for an object
+// that is not there (or no longer: a save may find it deleted).
+func (m *ModelAdmin[T]) gone(s *Site, w http.ResponseWriter, r *http.Request) {
+	s.addMessage(r, "warning", escape(m.Verbose+" with ID “"+chi.URLParam(r, "id")+"” doesn’t exist. Perhaps it was deleted?"))
+	http.Redirect(w, r, "/admin/", http.StatusFound)
 }
 
 func (m *ModelAdmin[T]) toChange(s *Site, w http.ResponseWriter, r *http.Request) error {

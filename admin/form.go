@@ -2,6 +2,8 @@ package admin
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"net/http"
@@ -10,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/go-chi/chi/v5"
 	"github.com/uptrace/bun"
 
 	"oclettings/app/models"
@@ -26,6 +29,8 @@ type formPage struct {
 	Fieldsets []fieldsetView
 	NonField  []string
 	ErrorNote string
+	Version   string        // the version of the object the form shows (versionField)
+	Conflict  *conflictView // the object changed since the form was opened
 
 	ObjectRepr  string
 	HistoryURL  string
@@ -54,6 +59,10 @@ type fieldView struct {
 	AddURL            string // the "+" link of a related field
 	AddTitle          string
 	LinkURL, LinkText string
+	// Conflict marks a field whose stored value, Current, differs from the
+	// one submitted, after a conflict.
+	Conflict bool
+	Current  string
 }
 
 // Value is a single-valued field's value.
@@ -64,7 +73,43 @@ func (f fieldView) Value() string { return first(f.Values) }
 type formState struct {
 	values map[string][]string
 	errors models.FieldErrors
+	// stored are the object's values as the change form shows and versions
+	// them, and lastLog its newest log entry, both read before the values
+	// were (nil, 0: read them to render). A save that fails hands over what
+	// its transaction read, so the form it shows again carries the version
+	// of exactly what it compared against.
+	stored  map[string][]string
+	lastLog int64
+	// conflict says who changed the object since the form was opened, and
+	// current is the stored value's text of each field where it differs
+	// from the submitted one.
+	conflict *conflictView
+	current  map[string]string
 }
+
+// conflictView is the error box of a save that lost a race.
+type conflictView struct {
+	Message string
+	Changes []string // "alice on Nov. 28, 2026, 10:15 a.m.: Changed Title.", oldest first
+	More    bool     // more changes than are listed
+}
+
+// versionField is the hidden input in which a change form carries the
+// version of the object it shows: the id of the object's newest log entry,
+// a dot, and a SHA-256 over the stored values of every field the editor
+// may change (see version). A digest of the values needs no version column,
+// covers many-to-many fields, and does not call a change back and forth
+// a conflict. It is no secret and needs no key: a client that forged one
+// would only skip the check, as one that sends none does.
+const versionField = "_version"
+
+// conflictLimit is how many of the changes made since a form was opened its
+// conflict message lists.
+const conflictLimit = 10
+
+// errNotSaved rolls a save's transaction back when it writes nothing (a
+// conflict or an invalid form): the row lock goes with it.
+var errNotSaved = errors.New("admin: form not saved")
 
 func (m *ModelAdmin[T]) addForm(s *Site, w http.ResponseWriter, r *http.Request) error {
 	if !m.can(r, "add") {
@@ -80,7 +125,7 @@ func (m *ModelAdmin[T]) addForm(s *Site, w http.ResponseWriter, r *http.Request)
 		if _, err := web.Form(r); err != nil {
 			return err
 		}
-		st, err := m.save(r.Context(), s, r, obj, fields, nil)
+		st, err := m.add(r.Context(), s, r, obj, fields)
 		if err != nil {
 			return err
 		}
@@ -102,6 +147,16 @@ func (m *ModelAdmin[T]) changeForm(s *Site, w http.ResponseWriter, r *http.Reque
 	if !canChange && (r.Method == http.MethodPost || !m.can(r, "view")) {
 		return web.Status(http.StatusForbidden)
 	}
+	// The newest log entry is read before the object, so that a conflict
+	// later lists every change the form's values do not hold (a save reads
+	// both again in its transaction). An id that is no number is left to
+	// object, which answers it.
+	var lastLog int64
+	if id, err := strconv.ParseInt(chi.URLParam(r, "id"), 10, 64); err == nil && r.Method != http.MethodPost {
+		if lastLog, err = models.LatestLogEntryID(r.Context(), s.db.Read, m.App, m.Model, strconv.FormatInt(id, 10)); err != nil {
+			return err
+		}
+	}
 	obj, err := m.object(s, w, r)
 	if obj == nil {
 		return err
@@ -112,30 +167,157 @@ func (m *ModelAdmin[T]) changeForm(s *Site, w http.ResponseWriter, r *http.Reque
 		}
 		canChange = false
 	}
-	state := formState{}
+	state := formState{lastLog: lastLog}
 	if r.Method == http.MethodPost {
-		old, err := m.snapshot(r.Context(), s.db.Read, obj, m.Fields)
-		if err != nil {
+		stored, st, err := m.change(r.Context(), s, r, m.ID(obj))
+		switch {
+		case isNotFound(err):
+			// Deleted since the request began.
+			m.gone(s, w, r)
+			return nil
+		case err != nil:
 			return err
+		case st == nil:
+			return m.saved(s, w, r, stored, false)
 		}
-		st, err := m.save(r.Context(), s, r, obj, m.Fields, old)
-		if err != nil {
-			return err
-		}
-		if st == nil {
-			return m.saved(s, w, r, obj, false)
-		}
-		state = *st
+		obj, state = stored, *st
 	}
 	return m.renderForm(s, w, r, obj, m.Fields, state, false, !canChange)
 }
 
-// save applies the submitted form to obj and stores it, with its log entry,
-// in one transaction. old is the object's state before (nil when adding).
-// A non-nil formState means the form has errors and nothing was stored.
-func (m *ModelAdmin[T]) save(ctx context.Context, s *Site, r *http.Request, obj *T, fields []Field[T], old map[string]string) (*formState, error) {
+// add applies the submitted add form to obj and stores it, with its log
+// entry, in one transaction. A non-nil formState means the form has errors
+// and nothing was stored.
+func (m *ModelAdmin[T]) add(ctx context.Context, s *Site, r *http.Request, obj *T, fields []Field[T]) (*formState, error) {
 	input := r.PostForm
 	up := editorOf(r)
+	// Checked before the write transaction: Guard may hash a password,
+	// which must not hold the database's only writer meanwhile.
+	errs, err := m.apply(ctx, s.db.Read, s, up, obj, fields, input)
+	if err != nil {
+		return nil, err
+	}
+	if len(errs) > 0 {
+		return &formState{values: input, errors: errs}, nil
+	}
+	err = s.db.Write.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		if err := m.Create(ctx, tx, obj); err != nil {
+			return err
+		}
+		if err := m.storeRelated(ctx, tx, obj, fields, up, input); err != nil {
+			return err
+		}
+		return m.log(ctx, tx, r, obj, models.ActionAddition, "Added.", nil)
+	})
+	var invalid *models.ValidationError
+	if errors.As(err, &invalid) {
+		return &formState{values: input, errors: invalid.Fields}, nil
+	}
+	return nil, err
+}
+
+// change saves a submitted change form. Everything it decides on and logs
+// is read in the one write transaction that writes, with the object's row
+// locked: the object is loaded afresh there, its version compared with the
+// one the form carries, the form applied onto it (so columns the form does
+// not show, such as a user's last login, keep what they hold now) and the
+// history's old values taken from it, so every entry's old value is what
+// the change replaced. It returns the object as stored and, when nothing was
+// saved, the form to show again (field errors or a conflict).
+func (m *ModelAdmin[T]) change(ctx context.Context, s *Site, r *http.Request, id int64) (*T, *formState, error) {
+	input := r.PostForm
+	up := editorOf(r)
+	fields := m.Fields
+	objectID := strconv.FormatInt(id, 10)
+	var (
+		obj   *T
+		state *formState
+	)
+	err := s.db.Write.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		if err := models.LockRow(ctx, tx, (*T)(nil), id); err != nil {
+			return err
+		}
+		fresh, err := m.Get(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if !m.mayTouch(r, fresh) {
+			// Judged again on the object as the save finds it.
+			return web.Status(http.StatusForbidden)
+		}
+		shown := *fresh
+		obj = &shown
+		lastLog, err := models.LatestLogEntryID(ctx, tx, m.App, m.Model, objectID)
+		if err != nil {
+			return err
+		}
+		stored, err := m.storedValues(ctx, tx, fresh, fields)
+		if err != nil {
+			return err
+		}
+		state = &formState{values: input, stored: stored, lastLog: lastLog}
+		// A POST without a version (a form served before versions existed,
+		// a script) is applied, as Django applies it: the version protects
+		// every form this admin serves, and refusing would break every
+		// client written for Django's admin. Its history is true all the
+		// same, as it is read here. A version that is sent and does not
+		// match, garbled included, is a conflict.
+		if sent, ok := input[versionField]; ok {
+			if seen, digest, _ := strings.Cut(first(sent), "."); digest != m.version(id, stored, up) {
+				after, err := strconv.ParseInt(seen, 10, 64)
+				if err != nil || after < 0 {
+					after = lastLog // nothing to go by: name no one
+				}
+				if state.conflict, state.current, err = m.conflict(ctx, tx, obj, fields, up, input, stored, after); err != nil {
+					return err
+				}
+				return errNotSaved
+			}
+		}
+		old, err := m.snapshot(ctx, tx, fresh, fields)
+		if err != nil {
+			return err
+		}
+		errs, err := m.apply(ctx, tx, s, up, fresh, fields, input)
+		if err != nil {
+			return err
+		}
+		if len(errs) > 0 {
+			state.errors = errs
+			return errNotSaved
+		}
+		if err := m.Update(ctx, tx, fresh); err != nil {
+			return err
+		}
+		if err := m.storeRelated(ctx, tx, fresh, fields, up, input); err != nil {
+			return err
+		}
+		now, err := m.snapshot(ctx, tx, fresh, fields)
+		if err != nil {
+			return err
+		}
+		changes := diff(fields, old, now)
+		obj, state = fresh, nil
+		return m.log(ctx, tx, r, fresh, models.ActionChange, models.ChangeMessage(changes), changes)
+	})
+	var invalid *models.ValidationError
+	switch {
+	case errors.Is(err, errNotSaved):
+		return obj, state, nil
+	case errors.As(err, &invalid) && state != nil:
+		state.errors = invalid.Fields
+		return obj, state, nil
+	case err != nil:
+		return nil, nil, err
+	}
+	return obj, nil, nil
+}
+
+// apply sets the submitted values on obj and checks them: each field's
+// parsing, the choices of multi-selects and the model's Guard, reading
+// through db. It returns the errors to show; the model's own validation
+// runs when obj is stored.
+func (m *ModelAdmin[T]) apply(ctx context.Context, db bun.IDB, s *Site, up editor, obj *T, fields []Field[T], input url.Values) (models.FieldErrors, error) {
 	errs := models.FieldErrors{}
 	for i := range fields {
 		f := &fields[i]
@@ -143,7 +325,7 @@ func (m *ModelAdmin[T]) save(ctx context.Context, s *Site, r *http.Request, obj 
 			continue
 		}
 		if f.Save != nil {
-			if err := m.checkChoices(ctx, s.db.Read, f, input[f.Name], errs); err != nil {
+			if err := m.checkChoices(ctx, db, f, input[f.Name], errs); err != nil {
 				return nil, err
 			}
 			continue
@@ -155,56 +337,137 @@ func (m *ModelAdmin[T]) save(ctx context.Context, s *Site, r *http.Request, obj 
 		}
 	}
 	if m.Guard != nil && len(errs) == 0 {
-		if err := m.Guard(ctx, s, up, obj, input, errs); err != nil {
+		if err := m.Guard(ctx, db, s, up, obj, input, errs); err != nil {
 			return nil, err
 		}
 	}
-	if len(errs) > 0 {
-		return &formState{values: input, errors: errs}, nil
-	}
+	return errs, nil
+}
 
-	err := s.db.Write.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
-		store := m.Update
-		if old == nil {
-			store = m.Create
-		}
-		if err := store(ctx, tx, obj); err != nil {
-			return err
-		}
-		// Read it back, as stored and with its relations, for its name in
-		// the log and the messages.
-		fresh, err := m.Get(ctx, tx, m.ID(obj))
-		if err != nil {
-			return err
-		}
-		*obj = *fresh
-		for i := range fields {
-			f := &fields[i]
-			if f.Save != nil && f.editable(up) {
-				if err := f.Save(ctx, tx, obj, input[f.Name]); err != nil {
-					return err
-				}
-			}
-		}
-		entry := &models.LogEntry{UserID: currentUser(r).ID, AppLabel: m.App, Model: m.Model,
-			ObjectID: strconv.FormatInt(m.ID(obj), 10), ObjectRepr: m.String(obj)}
-		if old == nil {
-			entry.ActionFlag, entry.ChangeMessage = models.ActionAddition, "Added."
-		} else {
-			now, err := m.snapshot(ctx, tx, obj, fields)
-			if err != nil {
+// storeRelated reads obj back as stored, with its relations (for its name
+// in the log and the messages), and saves its many-to-many fields.
+func (m *ModelAdmin[T]) storeRelated(ctx context.Context, tx bun.IDB, obj *T, fields []Field[T], up editor, input url.Values) error {
+	fresh, err := m.Get(ctx, tx, m.ID(obj))
+	if err != nil {
+		return err
+	}
+	*obj = *fresh
+	for i := range fields {
+		f := &fields[i]
+		if f.Save != nil && f.editable(up) {
+			if err := f.Save(ctx, tx, obj, input[f.Name]); err != nil {
 				return err
 			}
-			changes := diff(fields, old, now)
-			entry.ActionFlag, entry.ChangeMessage, entry.Changes = models.ActionChange, models.ChangeMessage(changes), changes
 		}
-		return models.AddLogEntry(ctx, tx, entry)
-	})
-	var invalid *models.ValidationError
-	if errors.As(err, &invalid) {
-		return &formState{values: input, errors: invalid.Fields}, nil
 	}
-	return nil, err
+	return nil
+}
+
+// log records what the signed-in user did to obj.
+func (m *ModelAdmin[T]) log(ctx context.Context, tx bun.IDB, r *http.Request, obj *T, action int, message string, changes []models.FieldChange) error {
+	return models.AddLogEntry(ctx, tx, &models.LogEntry{UserID: currentUser(r).ID, AppLabel: m.App, Model: m.Model,
+		ObjectID: strconv.FormatInt(m.ID(obj), 10), ObjectRepr: m.String(obj),
+		ActionFlag: action, ChangeMessage: message, Changes: changes})
+}
+
+// storedValues are obj's values in form encoding, many-to-many fields
+// included: what a change form shows and what its version covers.
+func (m *ModelAdmin[T]) storedValues(ctx context.Context, db bun.IDB, obj *T, fields []Field[T]) (map[string][]string, error) {
+	out := make(map[string][]string, len(fields))
+	for i := range fields {
+		f := &fields[i]
+		if f.Widget == Password {
+			continue
+		}
+		values, err := f.values(ctx, db, obj)
+		if err != nil {
+			return nil, err
+		}
+		out[f.Name] = values
+	}
+	return out, nil
+}
+
+// version digests the stored values of the fields the editor may change
+// (what a save would write over), with the model and id, so that a version
+// from one object's form never matches another's.
+func (m *ModelAdmin[T]) version(id int64, stored map[string][]string, up editor) string {
+	h := sha256.New()
+	word := func(s string) { fmt.Fprintf(h, "%d:%s", len(s), s) }
+	word(m.App)
+	word(m.Model)
+	word(strconv.FormatInt(id, 10))
+	for i := range m.Fields {
+		f := &m.Fields[i]
+		if !f.editable(up) || f.Widget == Password {
+			continue
+		}
+		word(f.Name)
+		values := slices.Clone(stored[f.Name])
+		if f.Widget == MultiSelect {
+			slices.Sort(values)
+		}
+		word(strconv.Itoa(len(values)))
+		for _, v := range values {
+			word(v)
+		}
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// conflict explains a save refused because obj changed since the form was
+// opened: the changes logged after the entry the form had seen, and the
+// current value of each field where it differs from the submitted one.
+func (m *ModelAdmin[T]) conflict(ctx context.Context, db bun.IDB, obj *T, fields []Field[T], up editor, input url.Values, stored map[string][]string, after int64) (*conflictView, map[string]string, error) {
+	entries, err := models.LogEntriesAfter(ctx, db, m.App, m.Model, strconv.FormatInt(m.ID(obj), 10), after, conflictLimit+1)
+	if err != nil {
+		return nil, nil, err
+	}
+	c := &conflictView{Message: "This " + m.Verbose + " was changed after you opened this form, so your changes have not been saved. " +
+		"Where a field differs, its current value is shown under yours: press Save again to put yours in its place."}
+	if len(entries) > conflictLimit {
+		entries, c.More = entries[:conflictLimit], true
+	}
+	for _, e := range slices.Backward(entries) {
+		who := "A deleted user"
+		if e.User != nil {
+			who = e.User.Username
+		}
+		c.Changes = append(c.Changes, who+" on "+formatTime(e.ActionTime)+": "+e.ChangeMessage)
+	}
+	current := map[string]string{}
+	for i := range fields {
+		f := &fields[i]
+		if !f.editable(up) || f.Widget == Password || sameValues(input[f.Name], stored[f.Name]) {
+			continue
+		}
+		text, err := m.valueText(ctx, db, f, obj, stored[f.Name])
+		if err != nil {
+			return nil, nil, err
+		}
+		if text == "" {
+			text = "(empty)"
+		}
+		current[f.Name] = text
+	}
+	return c, current, nil
+}
+
+// sameValues compares submitted and stored values as a form means them:
+// blank is no value, spaces around a value and the order of a
+// multi-select's values do not count.
+func sameValues(a, b []string) bool {
+	norm := func(values []string) []string {
+		var out []string
+		for _, v := range values {
+			if v = strings.TrimSpace(v); v != "" {
+				out = append(out, v)
+			}
+		}
+		slices.Sort(out)
+		return out
+	}
+	return slices.Equal(norm(a), norm(b))
 }
 
 // checkChoices refuses values of a multi-select that are not among its choices.
@@ -242,8 +505,20 @@ func (m *ModelAdmin[T]) showField(ctx context.Context, db bun.IDB, f *Field[T], 
 		return f.Show(obj), nil
 	}
 	values, err := f.values(ctx, db, obj)
-	if err != nil || f.Choices == nil {
-		return strings.Join(values, ", "), err
+	if err != nil {
+		return "", err
+	}
+	return m.valueText(ctx, db, f, obj, values)
+}
+
+// valueText is the text of a field's values: Show's, or the labels of the
+// chosen choices, or the values themselves.
+func (m *ModelAdmin[T]) valueText(ctx context.Context, db bun.IDB, f *Field[T], obj *T, values []string) (string, error) {
+	if f.Show != nil {
+		return f.Show(obj), nil
+	}
+	if f.Choices == nil {
+		return strings.Join(values, ", "), nil
 	}
 	choices, err := f.Choices(ctx, db)
 	if err != nil {
@@ -288,7 +563,7 @@ func (m *ModelAdmin[T]) saved(s *Site, w http.ResponseWriter, r *http.Request, o
 	if added {
 		verb = "added"
 	}
-	filters := r.PostForm.Get("_changelist_filters")
+	filters := preservedFilters(r)
 	withFilters := func(u string) string {
 		if filters == "" {
 			return u
@@ -318,6 +593,15 @@ func (m *ModelAdmin[T]) saved(s *Site, w http.ResponseWriter, r *http.Request, o
 	return nil
 }
 
+// preservedFilters are the changelist's filters a form carries back to it,
+// from its address (Django's way) or from its hidden field.
+func preservedFilters(r *http.Request) string {
+	if f := r.URL.Query().Get("_changelist_filters"); f != "" {
+		return f
+	}
+	return r.PostForm.Get("_changelist_filters")
+}
+
 func isPopup(r *http.Request) bool {
 	return r.URL.Query().Get("_popup") == "1" || r.PostForm.Get("_popup") == "1"
 }
@@ -326,33 +610,38 @@ func (m *ModelAdmin[T]) renderForm(s *Site, w http.ResponseWriter, r *http.Reque
 	ctx := r.Context()
 	up := editorOf(r)
 	fp := formPage{Info: &m.modelInfo, Adding: adding, ReadOnly: readOnly, Popup: isPopup(r),
-		CanAddAgain: m.can(r, "add"), Filters: r.URL.Query().Get("_changelist_filters")}
-	if fp.Filters == "" {
-		fp.Filters = r.PostForm.Get("_changelist_filters")
-	}
+		CanAddAgain: m.can(r, "add"), Filters: preservedFilters(r)}
 	fp.Action = r.URL.Path
 	if fp.Popup {
 		fp.Action += "?_popup=1"
 	}
+	stored := state.stored
+	if stored == nil {
+		var err error
+		if stored, err = m.storedValues(ctx, s.db.Read, obj, fields); err != nil {
+			return err
+		}
+	}
+	if !adding && !readOnly {
+		fp.Version = strconv.FormatInt(state.lastLog, 10) + "." + m.version(m.ID(obj), stored, up)
+	}
+	fp.Conflict = state.conflict
 	for i := range fields {
 		f := &fields[i]
 		fv := fieldView{Name: f.Name, Label: f.Label, Help: f.Help, Widget: f.Widget, Required: f.Required,
 			MaxLength: f.MaxLength, Errors: state.errors[f.Name]}
 		fv.ReadOnly = readOnly || !f.editable(up)
+		fv.Current, fv.Conflict = state.current[f.Name]
 		switch {
 		case f.Widget == Password:
 			// A password is never sent back to the browser.
 		case state.values != nil && !fv.ReadOnly:
 			fv.Values = state.values[f.Name]
 		default:
-			values, err := f.values(ctx, s.db.Read, obj)
-			if err != nil {
-				return err
-			}
-			fv.Values = values
+			fv.Values = stored[f.Name]
 		}
 		if fv.ReadOnly {
-			text, err := m.showField(ctx, s.db.Read, f, obj)
+			text, err := m.valueText(ctx, s.db.Read, f, obj, stored[f.Name])
 			if err != nil {
 				return err
 			}
@@ -382,12 +671,11 @@ func (m *ModelAdmin[T]) renderForm(s *Site, w http.ResponseWriter, r *http.Reque
 		last := &fp.Fieldsets[len(fp.Fieldsets)-1]
 		last.Fields = append(last.Fields, fv)
 	}
-	if n := countErrors(state.errors); n > 0 {
-		fp.NonField = state.errors[models.NonField]
-		fp.ErrorNote = "Please correct the error below."
-		if n > 1 {
-			fp.ErrorNote = "Please correct the errors below."
-		}
+	fp.NonField = state.errors[models.NonField]
+	fp.ErrorNote = errorNote(state.errors)
+	if state.conflict != nil {
+		// The conflict is the form's one error: nothing else was checked.
+		fp.ErrorNote = errorNote(models.FieldErrors{models.NonField: {state.conflict.Message}})
 	}
 
 	verb := "Change"

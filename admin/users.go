@@ -12,6 +12,7 @@ import (
 	"github.com/go-chi/chi/v5"
 	"github.com/uptrace/bun"
 
+	"oclettings/app/accounts"
 	"oclettings/app/auth"
 	"oclettings/app/models"
 	"oclettings/app/web"
@@ -131,12 +132,12 @@ func groupAdmin() *ModelAdmin[models.Group] {
 					return models.SetGroupPermissions(ctx, db, g.ID, parseIDs(values))
 				}},
 		},
-		Guard: func(ctx context.Context, s *Site, by editor, g *G, input url.Values, errs models.FieldErrors) error {
-			current, err := idStrings(models.GroupPermissionIDs(ctx, s.db.Read, g.ID))
+		Guard: func(ctx context.Context, db bun.IDB, s *Site, by editor, g *G, input url.Values, errs models.FieldErrors) error {
+			current, err := idStrings(models.GroupPermissionIDs(ctx, db, g.ID))
 			if err != nil {
 				return err
 			}
-			return checkGrant(ctx, s.db.Read, by, added(input["permissions"], current), "permissions", errs)
+			return checkGrant(ctx, db, by, added(input["permissions"], current), "permissions", errs)
 		},
 		New:    func() *G { return &G{} },
 		Get:    models.GetGroup,
@@ -156,15 +157,18 @@ const passwordRules = "Your password can’t be too similar to your other person
 
 // guardUser checks a user form: on the add form, the two passwords (which
 // then become the user's hash); on both, that no one grants what they lack.
-func guardUser(ctx context.Context, s *Site, by editor, u *models.User, input url.Values, errs models.FieldErrors) error {
+func guardUser(ctx context.Context, db bun.IDB, s *Site, by editor, u *models.User, input url.Values, errs models.FieldErrors) error {
 	if u.ID == 0 {
 		if p2, ok := passwordPair(input, errs); ok {
-			if msgs := auth.ValidatePassword(p2, auth.UserAttributes{Username: u.Username}); len(msgs) > 0 {
-				errs["password2"] = msgs
+			hash, err := s.accounts.NewPasswordHash(ctx, u, p2)
+			var invalid *models.ValidationError
+			switch {
+			case errors.As(err, &invalid):
+				errs["password2"] = invalid.Fields["password"]
 				return nil
-			}
-			hash, err := s.accounts.Hasher.Hash(p2)
-			if err != nil {
+			case errors.Is(err, accounts.ErrBusy):
+				return web.Status(http.StatusServiceUnavailable)
+			case err != nil:
 				return err
 			}
 			u.Password = hash
@@ -174,23 +178,23 @@ func guardUser(ctx context.Context, s *Site, by editor, u *models.User, input ur
 	if by.User.IsSuperuser {
 		return nil
 	}
-	currentPerms, err := idStrings(models.UserPermissionIDs(ctx, s.db.Read, u.ID))
+	currentPerms, err := idStrings(models.UserPermissionIDs(ctx, db, u.ID))
 	if err != nil {
 		return err
 	}
-	if err := checkGrant(ctx, s.db.Read, by, added(input["user_permissions"], currentPerms), "user_permissions", errs); err != nil {
+	if err := checkGrant(ctx, db, by, added(input["user_permissions"], currentPerms), "user_permissions", errs); err != nil {
 		return err
 	}
-	currentGroups, err := idStrings(models.UserGroupIDs(ctx, s.db.Read, u.ID))
+	currentGroups, err := idStrings(models.UserGroupIDs(ctx, db, u.ID))
 	if err != nil {
 		return err
 	}
 	for _, g := range parseIDs(added(input["groups"], currentGroups)) {
-		perms, err := idStrings(models.GroupPermissionIDs(ctx, s.db.Read, g))
+		perms, err := idStrings(models.GroupPermissionIDs(ctx, db, g))
 		if err != nil {
 			return err
 		}
-		if err := checkGrant(ctx, s.db.Read, by, perms, "groups", errs); err != nil {
+		if err := checkGrant(ctx, db, by, perms, "groups", errs); err != nil {
 			return err
 		}
 	}
@@ -264,18 +268,26 @@ func userPassword(s *Site, m *ModelAdmin[models.User], w http.ResponseWriter, r 
 			return err
 		}
 		if p2, ok := passwordPair(input, errs); ok {
-			err := s.db.Write.RunInTx(r.Context(), nil, func(ctx context.Context, tx bun.Tx) error {
-				if err := s.accounts.SetPassword(ctx, tx, u, p2); err != nil {
-					return err
-				}
-				return models.AddLogEntry(ctx, tx, &models.LogEntry{UserID: currentUser(r).ID, AppLabel: m.App, Model: m.Model,
-					ObjectID: strconv.FormatInt(u.ID, 10), ObjectRepr: u.Username, ActionFlag: models.ActionChange,
-					ChangeMessage: "Changed password.", Changes: []models.FieldChange{{Field: "Password"}}})
-			})
+			// Hashed before the transaction, which then holds the writer
+			// only for two short statements.
+			hash, err := s.accounts.NewPasswordHash(r.Context(), u, p2)
+			if err == nil {
+				err = s.db.Write.RunInTx(r.Context(), nil, func(ctx context.Context, tx bun.Tx) error {
+					if err := models.SetUserPassword(ctx, tx, u.ID, hash); err != nil {
+						return err
+					}
+					u.Password = hash
+					return models.AddLogEntry(ctx, tx, &models.LogEntry{UserID: currentUser(r).ID, AppLabel: m.App, Model: m.Model,
+						ObjectID: strconv.FormatInt(u.ID, 10), ObjectRepr: u.Username, ActionFlag: models.ActionChange,
+						ChangeMessage: "Changed password.", Changes: []models.FieldChange{{Field: "Password"}}})
+				})
+			}
 			var invalid *models.ValidationError
 			switch {
 			case errors.As(err, &invalid):
 				errs["password2"] = invalid.Fields["password"]
+			case errors.Is(err, accounts.ErrBusy):
+				return web.Status(http.StatusServiceUnavailable)
 			case err != nil:
 				return err
 			default:
@@ -352,11 +364,13 @@ func idStrings(ids []int64, err error) ([]string, error) {
 	return out, err
 }
 
-// parseIDs reads ids a form sent; checkChoices has refused anything else.
+// parseIDs reads the ids a multi-select sent (checkChoices has refused
+// anything else), each once: an id sent twice is one choice, and would
+// otherwise be a second row in a link table that allows one.
 func parseIDs(values []string) []int64 {
 	var ids []int64
 	for _, v := range values {
-		if id, err := strconv.ParseInt(v, 10, 64); err == nil {
+		if id, err := strconv.ParseInt(v, 10, 64); err == nil && !slices.Contains(ids, id) {
 			ids = append(ids, id)
 		}
 	}

@@ -116,6 +116,31 @@ func ObjectHistory(ctx context.Context, db bun.IDB, appLabel, model, objectID st
 	return entries, translate(err)
 }
 
+// LatestLogEntryID is the id of an object's newest entry, 0 when it has none.
+// A change form carries it, so that a conflict can name the changes made
+// after the values the form showed.
+func LatestLogEntryID(ctx context.Context, db bun.IDB, appLabel, model, objectID string) (int64, error) {
+	var id int64
+	err := db.NewSelect().Model((*LogEntry)(nil)).ColumnExpr("COALESCE(MAX(log.id), 0)").
+		Where("log.app_label = ?", appLabel).Where("log.model = ?", model).
+		Where("log.object_id = ?", objectID).
+		Scan(ctx, &id)
+	return id, translate(err)
+}
+
+// LogEntriesAfter returns at most limit of an object's entries newer than
+// the entry afterID, newest first, with their users.
+func LogEntriesAfter(ctx context.Context, db bun.IDB, appLabel, model, objectID string, afterID int64, limit int) ([]LogEntry, error) {
+	var entries []LogEntry
+	err := db.NewSelect().Model(&entries).Relation("User").
+		Where("log.app_label = ?", appLabel).Where("log.model = ?", model).
+		Where("log.object_id = ?", objectID).Where("log.id > ?", afterID).
+		OrderExpr("log.id DESC").
+		Limit(int64(limit)).
+		Scan(ctx)
+	return entries, translate(err)
+}
+
 // RecentActions returns a user's latest entries, newest first.
 func RecentActions(ctx context.Context, db bun.IDB, userID int64, limit int) ([]LogEntry, error) {
 	var entries []LogEntry
