@@ -3,30 +3,19 @@ package admin
 import (
 	"context"
 	"fmt"
-	"html"
-	"io"
-	"log/slog"
 	"net/http"
-	"net/http/cookiejar"
-	"net/http/httptest"
 	"net/url"
-	"regexp"
 	"slices"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
-	"github.com/go-chi/chi/v5"
 	"github.com/uptrace/bun"
 
-	"oclettings/app/accounts"
-	"oclettings/app/auth"
 	"oclettings/app/database"
 	"oclettings/app/models"
-	"oclettings/app/web"
 	"oclettings/migrations/testdb"
-	"oclettings/static"
 )
 
 // The words of the conflict page the tests look for.
@@ -34,148 +23,6 @@ const (
 	conflictNote    = "Please correct the error below."
 	conflictMessage = "was changed after you opened this form, so your changes have not been saved."
 )
-
-// conflictSite is the admin router on a seeded database, served over HTTP.
-type conflictSite struct {
-	t   *testing.T
-	db  *database.DB
-	srv *httptest.Server
-}
-
-var conflictHasher = auth.Hasher{Memory: 64, Time: 1, Threads: 1}
-
-const conflictPassword = "Tangerine-Harbour-42"
-
-func newConflictSite(t *testing.T) *conflictSite {
-	t.Helper()
-	db := testdb.Seeded(t)
-	assets, err := web.NewAssets(static.Files, "/static/")
-	if err != nil {
-		t.Fatal(err)
-	}
-	site, err := New(Config{
-		DB:        db,
-		Assets:    assets,
-		Logger:    slog.New(slog.NewTextHandler(io.Discard, nil)),
-		SecretKey: "conflict-test-secret-key-of-some-length",
-		Accounts:  &accounts.Service{DB: db, Hasher: conflictHasher, Now: time.Now},
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	r := chi.NewRouter()
-	site.Routes(r)
-	srv := httptest.NewServer(r)
-	t.Cleanup(srv.Close)
-	return &conflictSite{t: t, db: db, srv: srv}
-}
-
-// staff creates an active staff superuser.
-func (s *conflictSite) staff(username string) *models.User {
-	s.t.Helper()
-	hash, err := conflictHasher.Hash(conflictPassword)
-	if err != nil {
-		s.t.Fatal(err)
-	}
-	u := &models.User{Username: username, Password: hash, IsStaff: true, IsSuperuser: true, IsActive: true}
-	if err := models.CreateUser(context.Background(), s.db.Write, u); err != nil {
-		s.t.Fatal(err)
-	}
-	return u
-}
-
-// conflictClient keeps cookies and does not follow redirects. Its methods
-// return errors rather than failing the test, so goroutines may use them.
-type conflictClient struct {
-	site   *conflictSite
-	client *http.Client
-}
-
-type answer struct {
-	status   int
-	body     string
-	location string
-}
-
-func (s *conflictSite) client() *conflictClient {
-	jar, _ := cookiejar.New(nil)
-	return &conflictClient{site: s, client: &http.Client{Jar: jar,
-		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
-}
-
-func (c *conflictClient) do(method, path string, form url.Values) (answer, error) {
-	var body io.Reader
-	if form != nil {
-		body = strings.NewReader(form.Encode())
-	}
-	req, err := http.NewRequest(method, c.site.srv.URL+path, body)
-	if err != nil {
-		return answer{}, err
-	}
-	if form != nil {
-		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	}
-	resp, err := c.client.Do(req)
-	if err != nil {
-		return answer{}, err
-	}
-	defer resp.Body.Close()
-	raw, err := io.ReadAll(resp.Body)
-	return answer{status: resp.StatusCode, body: string(raw), location: resp.Header.Get("Location")}, err
-}
-
-var hiddenInput = regexp.MustCompile(`<input type="hidden" name="([^"]+)" value="([^"]*)">`)
-
-// hidden reads a page's hidden inputs, as a browser would send them back.
-func hidden(body string) url.Values {
-	form := url.Values{}
-	for _, m := range hiddenInput.FindAllStringSubmatch(body, -1) {
-		form.Add(html.UnescapeString(m[1]), html.UnescapeString(m[2]))
-	}
-	return form
-}
-
-func (c *conflictClient) login(username string) error {
-	p, err := c.do(http.MethodGet, "/admin/login/", nil)
-	if err != nil {
-		return err
-	}
-	form := hidden(p.body)
-	form.Set("username", username)
-	form.Set("password", conflictPassword)
-	p, err = c.do(http.MethodPost, "/admin/login/", form)
-	if err != nil {
-		return err
-	}
-	if p.status != http.StatusFound {
-		return fmt.Errorf("signing in %s: got %d, want 302", username, p.status)
-	}
-	return nil
-}
-
-// open loads a change form and returns the page and its hidden fields.
-func (c *conflictClient) open(path string) (answer, url.Values, error) {
-	p, err := c.do(http.MethodGet, path, nil)
-	if err != nil {
-		return p, nil, err
-	}
-	if p.status != http.StatusOK {
-		return p, nil, fmt.Errorf("GET %s: got %d, want 200", path, p.status)
-	}
-	return p, hidden(p.body), nil
-}
-
-// submit posts a form's hidden fields with the values given.
-func (c *conflictClient) submit(path string, hiddenFields url.Values, values url.Values) (answer, error) {
-	form := url.Values{}
-	for k, v := range hiddenFields {
-		form[k] = v
-	}
-	for k, v := range values {
-		form[k] = v
-	}
-	return c.do(http.MethodPost, path, form)
-}
 
 func sent(t *testing.T) func(answer, error) answer {
 	return func(p answer, err error) answer {
@@ -207,9 +54,9 @@ func titleChange(e models.LogEntry) (models.FieldChange, bool) {
 }
 
 func TestEditConflictTwoEditors(t *testing.T) {
-	s := newConflictSite(t)
-	s.staff("alice")
-	s.staff("bob")
+	s := newTestSite(t, testdb.Seeded(t))
+	s.user("alice", true)
+	s.user("bob", true)
 	a, b := s.client(), s.client()
 	if err := a.login("alice"); err != nil {
 		t.Fatal(err)
@@ -288,8 +135,8 @@ func TestEditConflictTwoEditors(t *testing.T) {
 // An old form or a script that sends no version is taken as Django takes
 // it: the save applies (and its history is still true).
 func TestEditWithoutVersionApplies(t *testing.T) {
-	s := newConflictSite(t)
-	s.staff("alice")
+	s := newTestSite(t, testdb.Seeded(t))
+	s.user("alice", true)
 	a := s.client()
 	if err := a.login("alice"); err != nil {
 		t.Fatal(err)
@@ -329,10 +176,10 @@ func must3(t *testing.T) func(answer, url.Values, error) (answer, url.Values) {
 // value must be the value the entry before it left.
 func TestEditCrowd(t *testing.T) {
 	const editors, rounds = 32, 4
-	s := newConflictSite(t)
-	clients := make([]*conflictClient, editors)
+	s := newTestSite(t, testdb.Seeded(t))
+	clients := make([]*testClient, editors)
 	for i := range clients {
-		s.staff(fmt.Sprintf("editor%02d", i))
+		s.user(fmt.Sprintf("editor%02d", i), true)
 		clients[i] = s.client()
 		if err := clients[i].login(fmt.Sprintf("editor%02d", i)); err != nil {
 			t.Fatal(err)
@@ -436,9 +283,9 @@ func TestEditCrowd(t *testing.T) {
 // writer (SQLite) or the user's row (PostgreSQL) so that the sign-in's write
 // lands while the save is already under way, waiting for its turn.
 func TestEditKeepsColumnsTheFormDoesNotShow(t *testing.T) {
-	s := newConflictSite(t)
-	s.staff("alice")
-	clerk := s.staff("clerk")
+	s := newTestSite(t, testdb.Seeded(t))
+	s.user("alice", true)
+	clerk := s.user("clerk", true)
 	a := s.client()
 	if err := a.login("alice"); err != nil {
 		t.Fatal(err)
@@ -471,7 +318,7 @@ func TestEditKeepsColumnsTheFormDoesNotShow(t *testing.T) {
 // whileSaving sends a save and, once it is waiting for the write the test
 // holds, lets write run and commit: the save then goes on with what it read
 // before, or (as it must) reads the object again.
-func (s *conflictSite) whileSaving(t *testing.T, save func() (answer, error), write func(ctx context.Context, tx bun.Tx) error) answer {
+func (s *testSite) whileSaving(t *testing.T, save func() (answer, error), write func(ctx context.Context, tx bun.Tx) error) answer {
 	t.Helper()
 	ctx := context.Background()
 	tx, err := s.db.Write.BeginTx(ctx, nil)
@@ -533,10 +380,10 @@ func (s *conflictSite) whileSaving(t *testing.T, save func() (answer, error), wr
 // A many-to-many field is part of the version: groups added by one editor
 // make another's stale save a conflict, which shows them.
 func TestEditConflictOnGroups(t *testing.T) {
-	s := newConflictSite(t)
-	s.staff("alice")
-	s.staff("bob")
-	clerk := s.staff("clerk")
+	s := newTestSite(t, testdb.Seeded(t))
+	s.user("alice", true)
+	s.user("bob", true)
+	clerk := s.user("clerk", true)
 	ctx := context.Background()
 	editors := &models.Group{Name: "Editors & <friends>"}
 	if err := models.CreateGroup(ctx, s.db.Write, editors); err != nil {
@@ -593,8 +440,8 @@ func TestEditConflictOnGroups(t *testing.T) {
 // changelist after a save, whether the filters come in the form's address
 // (as Django sends them) or in its hidden field.
 func TestSaveKeepsTheChangelistFilters(t *testing.T) {
-	s := newConflictSite(t)
-	s.staff("alice")
+	s := newTestSite(t, testdb.Seeded(t))
+	s.user("alice", true)
 	c := s.client()
 	if err := c.login("alice"); err != nil {
 		t.Fatal(err)
