@@ -90,6 +90,8 @@ func TestEditConflictTwoEditors(t *testing.T) {
 		`class="conflict"`,
 		"Current value: Alice&#39;s &lt;b&gt;title&lt;/b&gt;",
 		`value="Bob&#39;s title"`,
+		// A screen reader reads the current value with the input.
+		`aria-describedby="id_title_current"`,
 	} {
 		if !strings.Contains(p.body, want) {
 			t.Errorf("got a conflict page without %q:\n%s", want, p.body)

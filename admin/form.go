@@ -65,6 +65,22 @@ type fieldView struct {
 	Current  string
 }
 
+// DescribedBy lists the ids of what describes the field's input to a screen
+// reader: its errors, the current value after a conflict, its help text.
+func (f fieldView) DescribedBy() string {
+	var ids []string
+	if len(f.Errors) > 0 {
+		ids = append(ids, "id_"+f.Name+"_error")
+	}
+	if f.Conflict {
+		ids = append(ids, "id_"+f.Name+"_current")
+	}
+	if f.Help != "" {
+		ids = append(ids, "id_"+f.Name+"_helptext")
+	}
+	return strings.Join(ids, " ")
+}
+
 // Value is a single-valued field's value.
 func (f fieldView) Value() string { return first(f.Values) }
 

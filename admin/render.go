@@ -32,8 +32,6 @@ type crumb struct {
 	URL   string
 }
 
-// render sends a page. Admin pages always say who is signed in and carry
-// the session's CSRF token for their forms.
 // topPage is a page one step below the index, as the site-wide pages
 // (password change, backups, the import) are: its title is its heading,
 // and its breadcrumbs lead home.
@@ -42,6 +40,8 @@ func topPage(title, label string, content any) page {
 		Breadcrumbs: []crumb{{Label: "Home", URL: "/admin/"}, {Label: label}}}
 }
 
+// render sends a page. Admin pages always say who is signed in and carry
+// the session's CSRF token for their forms.
 func (s *Site) render(w http.ResponseWriter, r *http.Request, status int, name string, p page) error {
 	if p.User == nil && !p.signedOut {
 		p.User = currentUser(r)

@@ -66,8 +66,8 @@ type Store struct {
 	// the sessions, so the next request of the session is answered from
 	// memory. And with an idle timeout scs commits on every request only to
 	// push the expiry forward: when nothing else changed and the stored
-	// expiry is recent, that write (and the invalidation of every cached
-	// page it causes) is skipped.
+	// expiry is recent, that write (a write transaction, which SQLite runs
+	// one at a time) is skipped.
 	mu   sync.Mutex
 	seen map[string]seenRow
 }
