@@ -29,7 +29,7 @@ func main() {
 	short := flag.Bool("short", false, "the short run, for CI: shorter runs and fewer rounds, the same bounds")
 	postgres := flag.String("postgres", "", "a PostgreSQL URL: the checks run there too, each in a schema of its own, dropped after")
 	only := flag.String("only", "editors,crash,storm,load", "the checks to run, comma-separated")
-	bound := flag.Int64("memory-bound", 160, "the bound on the server's peak memory under the login storm, in MB")
+	bound := flag.Int64("memory-bound", 192, "the bound on the server's peak memory under the login storm, in MB")
 	flag.Parse()
 	if *bin == "" || flag.NArg() > 0 {
 		flag.Usage()
