@@ -14,17 +14,7 @@ import (
 
 func TestContentVersion(t *testing.T) {
 	ctx := context.Background()
-	cfg := testdb.Config(t)
-	db := testdb.OpenConfig(t, cfg)
-	if _, err := migrations.Seed(ctx, db.Write); err != nil {
-		t.Fatal(err)
-	}
-	// Another process: a second server or a command on the same database.
-	other, err := database.Open(ctx, cfg, database.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer other.Close()
+	db, other := seededPair(t)
 	version := func() database.ContentVersion {
 		t.Helper()
 		time.Sleep(2 * time.Millisecond) // past the poll interval, not a timing assertion
@@ -120,18 +110,9 @@ func TestOneVersionPerRequest(t *testing.T) {
 
 func TestSnapshotIsOneStateOfTheData(t *testing.T) {
 	ctx := context.Background()
-	cfg := testdb.Config(t)
-	db := testdb.OpenConfig(t, cfg)
-	if _, err := migrations.Seed(ctx, db.Write); err != nil {
-		t.Fatal(err)
-	}
-	other, err := database.Open(ctx, cfg, database.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer other.Close()
+	db, other := seededPair(t)
 	var before, after int
-	err = db.Snapshot(ctx, func(ctx context.Context, tx bun.Tx) error {
+	err := db.Snapshot(ctx, func(ctx context.Context, tx bun.Tx) error {
 		if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM lettings_address").Scan(&before); err != nil {
 			return err
 		}
@@ -146,4 +127,21 @@ func TestSnapshotIsOneStateOfTheData(t *testing.T) {
 	if before != after {
 		t.Errorf("got %d then %d rows in one snapshot, want the commit between them unseen", before, after)
 	}
+}
+
+// seededPair opens a seeded test database twice: as this process and as
+// another one (a second server, or a command) on the same data.
+func seededPair(t *testing.T) (db, other *database.DB) {
+	t.Helper()
+	cfg := testdb.Config(t)
+	db = testdb.OpenConfig(t, cfg)
+	if _, err := migrations.Seed(context.Background(), db.Write); err != nil {
+		t.Fatal(err)
+	}
+	other, err := database.Open(context.Background(), cfg, database.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = other.Close() })
+	return db, other
 }

@@ -36,7 +36,7 @@ type Site struct {
 	port string
 	cmd  *exec.Cmd
 	done chan error
-	logs lockedBuffer
+	logs LockedBuffer
 }
 
 // NewSite describes the binary bin serving databaseURL; nothing runs yet.
@@ -210,19 +210,20 @@ func freePort() (string, error) {
 	return strconv.Itoa(ln.Addr().(*net.TCPAddr).Port), nil
 }
 
-// lockedBuffer collects a process's output while the harness reads it.
-type lockedBuffer struct {
+// LockedBuffer collects a process's output while another goroutine reads
+// it; the binary's own tests in cmd/app use it too.
+type LockedBuffer struct {
 	mu  sync.Mutex
 	buf bytes.Buffer
 }
 
-func (b *lockedBuffer) Write(p []byte) (int, error) {
+func (b *LockedBuffer) Write(p []byte) (int, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.buf.Write(p)
 }
 
-func (b *lockedBuffer) String() string {
+func (b *LockedBuffer) String() string {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.buf.String()

@@ -1,37 +1,21 @@
 package main
 
 import (
-	"bytes"
 	"io"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
 	"os/exec"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
+	"oclettings/bench/reliability"
 	"oclettings/migrations/testdb"
 )
 
 // lockedBuffer collects a process's output while the test reads it.
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
+type lockedBuffer = reliability.LockedBuffer
 
 // client is a user agent of the test: a cookie jar that every instance of
 // the site shares, as a browser behind a load balancer would.
