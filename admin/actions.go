@@ -3,6 +3,7 @@ package admin
 import (
 	"encoding/csv"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -45,7 +46,7 @@ func (m *ModelAdmin[T]) action(s *Site, w http.ResponseWriter, r *http.Request) 
 		http.Redirect(w, r, back, http.StatusFound)
 		return nil
 	}
-	if !containsAction(m.actions(r), name) {
+	if !slices.ContainsFunc(m.actions(r), func(a actionChoice) bool { return a.Name == name }) {
 		if name == actionDelete {
 			return web.Status(http.StatusForbidden)
 		}
@@ -71,15 +72,6 @@ func (m *ModelAdmin[T]) action(s *Site, w http.ResponseWriter, r *http.Request) 
 		}
 	}
 	return m.deleteSelected(s, w, r, rows)
-}
-
-func containsAction(list []actionChoice, name string) bool {
-	for _, a := range list {
-		if a.Name == name {
-			return true
-		}
-	}
-	return false
 }
 
 // deleteSelected confirms, then deletes, the selected rows.

@@ -3,6 +3,7 @@ package admin
 import (
 	"context"
 	"net/http"
+	"slices"
 	"sort"
 	"strconv"
 
@@ -57,7 +58,7 @@ func (m *ModelAdmin[T]) cascadeOf(ctx context.Context, s *Site, r *http.Request,
 			if err != nil {
 				return nil, nil, nil, err
 			}
-			if len(found) > 0 && !permissions(r).Has(c.App, "delete", c.Model) && !containsString(denied, info.Verbose) {
+			if len(found) > 0 && !permissions(r).Has(c.App, "delete", c.Model) && !slices.Contains(denied, info.Verbose) {
 				denied = append(denied, info.Verbose)
 			}
 			for _, f := range found {
@@ -73,15 +74,6 @@ func (m *ModelAdmin[T]) cascadeOf(ctx context.Context, s *Site, r *http.Request,
 	}
 	sort.Slice(summary, func(i, j int) bool { return summary[i].Name < summary[j].Name })
 	return items, summary, denied, nil
-}
-
-func containsString(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }
 
 // deleteView asks "Are you sure?" and, on "Yes, I’m sure", deletes.

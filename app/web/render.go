@@ -60,12 +60,6 @@ func (t *Templates) Execute(name string, data any) ([]byte, error) {
 	return bytes.Clone(buf.Bytes()), nil
 }
 
-// Has reports whether a page exists.
-func (t *Templates) Has(name string) bool {
-	_, ok := t.pages[name]
-	return ok
-}
-
 // WriteHTML sends a rendered page with an ETag, answering 304 when the
 // client already has this exact page. Pages that may not be stored (the
 // admin's) get no tag: nothing would ever send it back.
