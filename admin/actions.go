@@ -1,12 +1,16 @@
 package admin
 
 import (
+	"context"
 	"encoding/csv"
 	"net/http"
 	"slices"
 	"strconv"
 	"strings"
 
+	"github.com/uptrace/bun"
+
+	"oclettings/app/accounts"
 	"oclettings/app/web"
 )
 
@@ -21,10 +25,12 @@ const (
 	msgNoAction     = "No action selected."
 )
 
+type actionChoice struct{ Name, Label string }
+
 // actions lists the actions the user may run on the model.
 func (m *ModelAdmin[T]) actions(r *http.Request) []actionChoice {
 	var list []actionChoice
-	if m.can(r, "delete") {
+	if m.can(r, accounts.Delete) {
 		list = append(list, actionChoice{Name: actionDelete, Label: "Delete selected " + m.VerbosePlural})
 	}
 	return append(list, actionChoice{Name: actionExport, Label: "Export selected as CSV"})
@@ -32,27 +38,25 @@ func (m *ModelAdmin[T]) actions(r *http.Request) []actionChoice {
 
 // action runs the action chosen on the changelist's selected rows.
 func (m *ModelAdmin[T]) action(s *Site, w http.ResponseWriter, r *http.Request) error {
-	if !m.can(r, "view", "change") {
+	if !m.can(r, accounts.View, accounts.Change) {
 		return web.Status(http.StatusForbidden)
 	}
 	input, err := web.Form(r)
 	if err != nil {
 		return err
 	}
-	back := r.URL.RequestURI()
+	back := web.Redirect(r.URL.RequestURI())
 	name := input.Get("action")
 	if name == "" {
 		s.addMessage(r, "warning", msgNoAction)
-		http.Redirect(w, r, back, http.StatusFound)
-		return nil
+		return back
 	}
 	if !slices.ContainsFunc(m.actions(r), func(a actionChoice) bool { return a.Name == name }) {
 		if name == actionDelete {
 			return web.Status(http.StatusForbidden)
 		}
 		s.addMessage(r, "warning", msgNoAction)
-		http.Redirect(w, r, back, http.StatusFound)
-		return nil
+		return back
 	}
 	rows, err := m.selectedRows(r.Context(), s.db.Read, input["_selected_action"])
 	if err != nil {
@@ -60,14 +64,13 @@ func (m *ModelAdmin[T]) action(s *Site, w http.ResponseWriter, r *http.Request) 
 	}
 	if len(rows) == 0 {
 		s.addMessage(r, "warning", msgNoneSelected)
-		http.Redirect(w, r, back, http.StatusFound)
-		return nil
+		return back
 	}
 	if name == actionExport {
 		return m.exportCSV(w, rows)
 	}
 	for i := range rows {
-		if !m.mayTouch(r, &rows[i]) {
+		if !m.mayEdit(r, &rows[i]) {
 			return web.Status(http.StatusForbidden)
 		}
 	}
@@ -92,12 +95,11 @@ func (m *ModelAdmin[T]) deleteSelected(s *Site, w http.ResponseWriter, r *http.R
 			noun = m.VerbosePlural
 		}
 		s.addMessage(r, "success", "Successfully deleted "+strconv.Itoa(len(rows))+" "+escape(noun)+".")
-		http.Redirect(w, r, r.URL.RequestURI(), http.StatusFound)
-		return nil
+		return web.Redirect(r.URL.RequestURI())
 	}
 	ids := make([]int64, len(rows))
 	for i := range rows {
-		ids[i] = m.ID(&rows[i])
+		ids[i] = pk(&rows[i])
 	}
 	return m.renderDelete(s, w, r, deletePage{Info: &m.modelInfo, Bulk: true, Objects: items, Summary: summary,
 		Denied: denied, IDs: ids, CancelURL: r.URL.RequestURI()})
@@ -109,19 +111,18 @@ func (m *ModelAdmin[T]) deleteSelected(s *Site, w http.ResponseWriter, r *http.R
 func (m *ModelAdmin[T]) exportCSV(w http.ResponseWriter, rows []T) error {
 	var b strings.Builder
 	cw := csv.NewWriter(&b)
-	header := make([]string, len(m.Columns))
-	for i, c := range m.Columns {
-		header[i] = c.Label
+	header := make([]string, len(m.columns))
+	for i, c := range m.columns {
+		header[i] = c.path.Label()
 	}
 	_ = cw.Write(header) // a strings.Builder does not fail
 	for i := range rows {
-		obj := &rows[i]
-		record := make([]string, len(m.Columns))
-		for j, c := range m.Columns {
+		record := make([]string, len(m.columns))
+		for j, c := range m.cells(&rows[i]) {
 			if c.Bool != nil {
-				record[j] = strconv.FormatBool(c.Bool(obj))
+				record[j] = strconv.FormatBool(*c.Bool)
 			} else {
-				record[j] = neutralise(c.Value(obj))
+				record[j] = neutralise(c.Text)
 			}
 		}
 		_ = cw.Write(record)
@@ -140,4 +141,19 @@ func neutralise(cell string) string {
 		return "'" + cell
 	}
 	return cell
+}
+
+// selectedRows loads the rows an action was asked to work on.
+func (m *ModelAdmin[T]) selectedRows(ctx context.Context, db bun.IDB, raw []string) ([]T, error) {
+	var rows []T
+	ids := parseIDs(raw)
+	ids = slices.DeleteFunc(ids, func(id int64) bool { return id < 1 })
+	if len(ids) == 0 {
+		return rows, nil
+	}
+	q := m.selectRows(db, &rows).Where("?.id IN (?)", bun.Ident(m.table.Alias), bun.List(ids))
+	for _, term := range m.orderBy(nil) {
+		q = term.apply(q)
+	}
+	return rows, q.Scan(ctx)
 }

@@ -5,10 +5,11 @@ import (
 	"net/http"
 	"slices"
 	"sort"
-	"strconv"
 
 	"github.com/uptrace/bun"
 
+	"oclettings/app/accounts"
+	"oclettings/app/database"
 	"oclettings/app/models"
 	"oclettings/app/web"
 )
@@ -37,55 +38,105 @@ type summaryLine struct {
 	Count int
 }
 
-// cascadeOf lists each object with what the database would delete with it,
-// the summary per model, and the models the user may not delete.
+// cascadeOf lists each object with what the database deletes with it
+// (read from the schema's cascading foreign keys, to any depth), the
+// summary per model, and the models the user may not delete.
 func (m *ModelAdmin[T]) cascadeOf(ctx context.Context, s *Site, r *http.Request, objs []T) ([]deleteItem, []summaryLine, []string, error) {
-	counts := map[string]int{m.Name(): len(objs)}
-	var denied []string
-	if !m.can(r, "delete") {
-		denied = append(denied, m.Verbose)
+	keys, err := s.cascades(ctx)
+	if err != nil {
+		return nil, nil, nil, err
 	}
-	var items []deleteItem
+	c := cascade{s: s, perms: permissions(r), keys: keys, counts: map[string]int{m.Name(): len(objs)}}
+	if !c.perms.Has(m.perm(accounts.Delete)) {
+		c.denied = append(c.denied, m.Verbose)
+	}
+	items := make([]deleteItem, len(objs))
 	for i := range objs {
 		obj := &objs[i]
-		item := deleteItem{Model: capfirst(m.Verbose), Repr: m.String(obj), URL: m.ObjectURL(m.ID(obj))}
-		for _, c := range m.Cascade {
-			info, ok := s.registry.model(c.App, c.Model)
-			if !ok {
-				continue
-			}
-			found, err := c.Find(ctx, s.db.Read, obj)
-			if err != nil {
-				return nil, nil, nil, err
-			}
-			if len(found) > 0 && !permissions(r).Has(c.App, "delete", c.Model) && !slices.Contains(denied, info.Verbose) {
-				denied = append(denied, info.Verbose)
-			}
-			for _, f := range found {
-				item.Children = append(item.Children, deleteItem{Model: capfirst(info.Verbose), Repr: f.Repr, URL: info.ObjectURL(f.ID)})
-				counts[info.Name()]++
-			}
+		items[i] = deleteItem{Model: capfirst(m.Verbose), Repr: repr(obj), URL: m.ObjectURL(pk(obj))}
+		if items[i].Children, err = c.children(ctx, m.table.Name, pk(obj), 0); err != nil {
+			return nil, nil, nil, err
 		}
-		items = append(items, item)
 	}
-	summary := make([]summaryLine, 0, len(counts))
-	for name, n := range counts {
+	summary := make([]summaryLine, 0, len(c.counts))
+	for name, n := range c.counts {
 		summary = append(summary, summaryLine{Name: name, Count: n})
 	}
 	sort.Slice(summary, func(i, j int) bool { return summary[i].Name < summary[j].Name })
-	return items, summary, denied, nil
+	return items, summary, c.denied, nil
+}
+
+// cascade walks what a deletion takes with it.
+type cascade struct {
+	s      *Site
+	perms  accounts.Permissions
+	keys   []database.ForeignKey
+	counts map[string]int
+	denied []string
+}
+
+// maxCascadeDepth stops a walk through a cycle of cascading keys.
+const maxCascadeDepth = 16
+
+// children lists the registered models' objects whose cascading foreign
+// keys refer to the row id of table, and theirs in turn. The system checks
+// make sure no cascading key leads to rows no registered model shows.
+func (c *cascade) children(ctx context.Context, table string, id int64, depth int) ([]deleteItem, error) {
+	if depth == maxCascadeDepth {
+		return nil, nil
+	}
+	var items []deleteItem
+	for _, k := range c.keys {
+		if k.RefTable != table {
+			continue
+		}
+		target, ok := c.s.registry.byTable(k.Table)
+		if !ok {
+			continue // a many-to-many field's link rows
+		}
+		info := target.info()
+		found, err := target.referring(ctx, c.s.db.Read, k.Column, []int64{id})
+		if err != nil {
+			return nil, err
+		}
+		if len(found) > 0 && !c.perms.Has(info.perm(accounts.Delete)) && !slices.Contains(c.denied, info.Verbose) {
+			c.denied = append(c.denied, info.Verbose)
+		}
+		for _, f := range found {
+			item := deleteItem{Model: capfirst(info.Verbose), Repr: f.Repr, URL: info.ObjectURL(f.ID)}
+			if item.Children, err = c.children(ctx, k.Table, f.ID, depth+1); err != nil {
+				return nil, err
+			}
+			items = append(items, item)
+			c.counts[info.Name()]++
+		}
+	}
+	return items, nil
+}
+
+// cascades are the schema's cascading foreign keys, read once a content
+// version like any other data the admin shows.
+func (s *Site) cascades(ctx context.Context) ([]database.ForeignKey, error) {
+	found, err := s.memo.get(ctx, "cascades", func(ctx context.Context) (any, error) {
+		keys, err := s.db.ForeignKeys(ctx)
+		return slices.DeleteFunc(keys, func(k database.ForeignKey) bool { return !k.Cascade }), err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return found.([]database.ForeignKey), nil
 }
 
 // deleteView asks "Are you sure?" and, on "Yes, I’m sure", deletes.
 func (m *ModelAdmin[T]) deleteView(s *Site, w http.ResponseWriter, r *http.Request) error {
-	if !m.can(r, "delete") {
+	if !m.can(r, accounts.Delete) {
 		return web.Status(http.StatusForbidden)
 	}
-	obj, err := m.object(s, w, r)
-	if obj == nil {
+	obj, err := m.object(s, r)
+	if err != nil {
 		return err
 	}
-	if !m.mayTouch(r, obj) {
+	if !m.mayEdit(r, obj) {
 		return web.Status(http.StatusForbidden)
 	}
 	objs := []T{*obj}
@@ -104,17 +155,15 @@ func (m *ModelAdmin[T]) deleteView(s *Site, w http.ResponseWriter, r *http.Reque
 			if err := m.deleteAll(r.Context(), s, r, objs); err != nil {
 				return err
 			}
-			s.addMessage(r, "success", "The "+escape(m.Verbose)+" “"+escape(m.String(obj))+"” was deleted successfully.")
-			target := "/admin/"
-			if m.can(r, "view", "change") {
-				target = m.URL()
+			s.addMessage(r, "success", "The "+escape(m.Verbose)+" “"+escape(repr(obj))+"” was deleted successfully.")
+			if m.can(r, accounts.View, accounts.Change) {
+				return web.Redirect(m.URL())
 			}
-			http.Redirect(w, r, target, http.StatusFound)
-			return nil
+			return web.Redirect("/admin/")
 		}
 	}
-	return m.renderDelete(s, w, r, deletePage{Info: &m.modelInfo, Repr: m.String(obj), Objects: items, Summary: summary,
-		Denied: denied, CancelURL: m.ObjectURL(m.ID(obj))})
+	return m.renderDelete(s, w, r, deletePage{Info: &m.modelInfo, Repr: repr(obj), Objects: items, Summary: summary,
+		Denied: denied, CancelURL: m.ObjectURL(pk(obj))})
 }
 
 func (m *ModelAdmin[T]) renderDelete(s *Site, w http.ResponseWriter, r *http.Request, dp deletePage) error {
@@ -126,8 +175,7 @@ func (m *ModelAdmin[T]) renderDelete(s *Site, w http.ResponseWriter, r *http.Req
 		}
 		title = "Cannot delete " + name
 	}
-	app, _ := s.registry.appOf(m.App)
-	crumbs := []crumb{{Label: "Home", URL: "/admin/"}, {Label: app.Name, URL: "/admin/" + m.App + "/"}, {Label: m.Name(), URL: m.URL()}}
+	crumbs := s.crumbs(&m.modelInfo, true)
 	if dp.Bulk {
 		crumbs = append(crumbs, crumb{Label: "Delete multiple objects"})
 	} else {
@@ -147,13 +195,10 @@ func (m *ModelAdmin[T]) deleteAll(ctx context.Context, s *Site, r *http.Request,
 	return s.db.Write.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 		for i := range objs {
 			obj := &objs[i]
-			if err := m.Delete(ctx, tx, m.ID(obj)); err != nil {
+			if err := m.Delete(ctx, tx, pk(obj)); err != nil {
 				return err
 			}
-			err := models.AddLogEntry(ctx, tx, &models.LogEntry{UserID: currentUser(r).ID, AppLabel: m.App, Model: m.Model,
-				ObjectID: strconv.FormatInt(m.ID(obj), 10), ObjectRepr: m.String(obj),
-				ActionFlag: models.ActionDeletion, ChangeMessage: "Deleted."})
-			if err != nil {
+			if err := m.log(ctx, tx, r, obj, models.ActionDeletion, "Deleted.", nil); err != nil {
 				return err
 			}
 		}

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/uptrace/bun"
 
@@ -26,8 +27,10 @@ const (
 	Display     Widget = "display" // shown, never entered
 )
 
-// Field is a field of a model's form. Its rules are the model's: the form
-// only turns text into the field's type and shows the model's messages.
+// Field is a field of a model's form. A field of the model takes its
+// label, help, widget, length and required marker from the model's own
+// statement of it (models.Field) when bind runs; the form only turns text
+// into the field's type and shows the model's messages.
 type Field[T any] struct {
 	Name      string // the model's field name, used in the form and in errors
 	Label     string
@@ -45,14 +48,13 @@ type Field[T any] struct {
 	// Show is the read-only text of the field (Get's values by default).
 	Show func(obj *T) string
 
-	// Choices are a select's options; Related names the model ("lettings.address")
-	// whose add form the "+" link opens.
-	Choices func(ctx context.Context, db bun.IDB) ([]choice, error)
+	// Related names the model ("lettings.address") whose objects are the
+	// choices of a select and whose add form the "+" link opens.
 	Related string
-
-	// Load and Save keep a many-to-many field, stored in a link table.
-	Load func(ctx context.Context, db bun.IDB, obj *T) ([]string, error)
-	Save func(ctx context.Context, db bun.IDB, obj *T, values []string) error
+	// Choices are a select's options when they are not a model's objects.
+	Choices func(ctx context.Context, db bun.IDB) ([]choice, error)
+	// Links keeps a many-to-many field, in its link table.
+	Links *models.Link
 
 	// Link is a link shown with a read-only field: its address and text.
 	Link func(obj *T) (url, text string)
@@ -79,13 +81,55 @@ func (f *Field[T]) editable(by editor) bool {
 
 // values reads the field's current values, from the object or its links.
 func (f *Field[T]) values(ctx context.Context, db bun.IDB, obj *T) ([]string, error) {
-	if f.Load != nil {
-		return f.Load(ctx, db, obj)
+	if f.Links != nil {
+		return idStrings(f.Links.IDs(ctx, db, ownerID(obj)))
 	}
 	if f.Get == nil {
 		return nil, nil
 	}
 	return f.Get(obj), nil
+}
+
+// save stores a many-to-many field's submitted values.
+func (f *Field[T]) save(ctx context.Context, db bun.IDB, obj *T, values []string) error {
+	return f.Links.Set(ctx, db, ownerID(obj), parseIDs(values))
+}
+
+// ownerID is the primary key of an object of any model, for its links.
+func ownerID[T any](obj *T) int64 { return any(*obj).(models.Entity).PK() }
+
+// fromModel completes the field from the model's statement of it.
+func (f *Field[T]) fromModel(rule models.Field) {
+	if f.Label == "" {
+		f.Label = capfirst(rule.VerboseName())
+	}
+	if f.Help == "" {
+		f.Help = rule.Help
+	}
+	if f.Widget == "" {
+		f.Widget = widgetFor(rule.Kind)
+	}
+	f.Required = f.Required || (rule.Required && rule.Kind != models.Bool && f.Widget != Display)
+	if f.MaxLength == 0 {
+		f.MaxLength = rule.MaxLen
+	}
+}
+
+// widgetFor is how each kind of model field is entered.
+func widgetFor(k models.Kind) Widget {
+	switch k {
+	case models.Email:
+		return Email
+	case models.Integer:
+		return Number
+	case models.Bool:
+		return Checkbox
+	case models.Ref:
+		return Select
+	case models.Time:
+		return Display
+	}
+	return Text
 }
 
 // Messages for input that cannot be the field's type, in Django's words.
@@ -95,21 +139,21 @@ const (
 	msgBadChoiceOf = "Select a valid choice. %s is not one of the available choices."
 )
 
-// Field helpers for the common kinds. They keep declarations to one line
-// a field and the parsing rules in one place.
+// Field helpers for each kind. A declaration names the model's field and
+// where its value lives; everything else comes from the model.
 
-func textField[T any](name, label string, maxLength int, required bool, ptr func(*T) *string) Field[T] {
+func textField[T any](name string, ptr func(*T) *string) Field[T] {
 	return Field[T]{
-		Name: name, Label: label, Widget: Text, Required: required, MaxLength: maxLength,
-		Get: func(o *T) []string { return []string{*ptr(o)} },
-		Set: func(o *T, v []string) string { *ptr(o) = first(v); return "" },
+		Name: name,
+		Get:  func(o *T) []string { return []string{*ptr(o)} },
+		Set:  func(o *T, v []string) string { *ptr(o) = first(v); return "" },
 	}
 }
 
-func intField[T any](name, label string, ptr func(*T) *int) Field[T] {
+func intField[T any](name string, ptr func(*T) *int) Field[T] {
 	return Field[T]{
-		Name: name, Label: label, Widget: Number, Required: true,
-		Get: func(o *T) []string { return []string{strconv.Itoa(*ptr(o))} },
+		Name: name,
+		Get:  func(o *T) []string { return []string{strconv.Itoa(*ptr(o))} },
 		Set: func(o *T, v []string) string {
 			raw := strings.TrimSpace(first(v))
 			if raw == "" {
@@ -125,9 +169,9 @@ func intField[T any](name, label string, ptr func(*T) *int) Field[T] {
 	}
 }
 
-func boolField[T any](name, label, help string, ptr func(*T) *bool) Field[T] {
+func boolField[T any](name string, ptr func(*T) *bool) Field[T] {
 	return Field[T]{
-		Name: name, Label: label, Help: help, Widget: Checkbox,
+		Name: name,
 		Get: func(o *T) []string {
 			if *ptr(o) {
 				return []string{"on"}
@@ -139,10 +183,15 @@ func boolField[T any](name, label, help string, ptr func(*T) *bool) Field[T] {
 	}
 }
 
-// fkField is a select of related objects, by id; choices lists them.
-func fkField[T any](name, label, related string, ptr func(*T) *int64, choices func(ctx context.Context, db bun.IDB) ([]choice, error)) Field[T] {
+// timeField is a moment shown in Django's format and never entered.
+func timeField[T any](name string, ptr func(*T) *time.Time) Field[T] {
+	return Field[T]{Name: name, Show: func(o *T) string { return formatTime(*ptr(o)) }}
+}
+
+// fkField is a select of a related model's objects, by id.
+func fkField[T any](name, related string, ptr func(*T) *int64) Field[T] {
 	return Field[T]{
-		Name: name, Label: label, Widget: Select, Required: true, Related: related, Choices: choices,
+		Name: name, Related: related,
 		Get: func(o *T) []string {
 			if *ptr(o) == 0 {
 				return []string{""}
@@ -165,16 +214,19 @@ func fkField[T any](name, label, related string, ptr func(*T) *int64, choices fu
 	}
 }
 
+// m2mField is a multi-select kept in a link table; its choices are a
+// related model's objects (related), or those choices gives.
+func m2mField[T any](name, label, help string, links models.Link, related string, choices func(context.Context, bun.IDB) ([]choice, error)) Field[T] {
+	return Field[T]{Name: name, Label: label, Help: help, Widget: MultiSelect, Links: &links, Related: related, Choices: choices}
+}
+
+func inFieldset[T any](name string, f Field[T]) Field[T] { f.Fieldset = name; return f }
+
+func onlyIf[T any](f Field[T], editable func(editor) bool) Field[T] { f.Editable = editable; return f }
+
 func first(v []string) string {
 	if len(v) == 0 {
 		return ""
 	}
 	return v[0]
-}
-
-func yesNo(b bool) string {
-	if b {
-		return "Yes"
-	}
-	return "No"
 }

@@ -5,9 +5,15 @@ import (
 	"strconv"
 
 	"github.com/uptrace/bun"
+	"github.com/uptrace/bun/schema"
+
+	"oclettings/app/models"
 )
 
-// Filter is a filter of the changelist's sidebar.
+// Filter is a filter of the changelist's sidebar, made by bind from a
+// declared path: Django's AllValuesFieldListFilter for text,
+// BooleanFieldListFilter for yes/no, and RelatedFieldListFilter for a
+// many-to-many field.
 type Filter struct {
 	Title string // "state", shown as "By state"
 	Param string // the query parameter, in Django's form: "state__exact"
@@ -28,17 +34,16 @@ type choice struct {
 	Selected bool
 }
 
-// valuesFilter offers the distinct values of a column, as Django's
-// AllValuesFieldListFilter does. expr is the column as the list query
-// names it ("address.state"); table and column are where its values live.
-func valuesFilter(title, param, table, column, expr string) Filter {
+// valuesFilter offers the distinct values of a column.
+func valuesFilter(db bun.IDB, p fieldPath) Filter {
+	expr := p.sql(db)
 	return Filter{
-		Title: title,
-		Param: param,
+		Title: p.rule.VerboseName(),
+		Param: p.name + "__exact",
 		Choices: func(ctx context.Context, db bun.IDB) ([]choice, error) {
 			var values []string
-			err := db.NewSelect().TableExpr(table).ColumnExpr("DISTINCT ?", bun.Ident(column)).
-				OrderExpr("?", bun.Ident(column)).Scan(ctx, &values)
+			err := db.NewSelect().TableExpr("?", schema.Ident(p.table.Name)).ColumnExpr("DISTINCT ?", bun.Ident(p.column.Name)).
+				OrderExpr("?", bun.Ident(p.column.Name)).Scan(ctx, &values)
 			choices := make([]choice, len(values))
 			for i, v := range values {
 				choices[i] = choice{Value: v, Label: v}
@@ -51,11 +56,12 @@ func valuesFilter(title, param, table, column, expr string) Filter {
 	}
 }
 
-// boolFilter offers Yes and No, as Django's BooleanFieldListFilter does.
-func boolFilter(title, param, expr string) Filter {
+// boolFilter offers Yes and No.
+func boolFilter(db bun.IDB, p fieldPath) Filter {
+	expr := p.sql(db)
 	return Filter{
-		Title: title,
-		Param: param,
+		Title: p.rule.VerboseName(),
+		Param: p.name + "__exact",
 		Choices: func(context.Context, bun.IDB) ([]choice, error) {
 			return []choice{{Value: "1", Label: "Yes"}, {Value: "0", Label: "No"}}, nil
 		},
@@ -66,16 +72,19 @@ func boolFilter(title, param, expr string) Filter {
 	}
 }
 
-// idFilter offers related rows by id (a user's groups, say); apply narrows
-// the list to rows linked to the chosen one.
-func idFilter(title, param string, choices func(ctx context.Context, db bun.IDB) ([]choice, error), apply func(q *bun.SelectQuery, id int64) *bun.SelectQuery) Filter {
+// linkFilter offers the related rows of a many-to-many field and narrows
+// the list to the rows linked to the chosen one.
+func linkFilter(db bun.IDB, title, name, alias string, links models.Link, choices func(ctx context.Context, db bun.IDB) ([]choice, error)) Filter {
+	gen := schema.NewQueryGen(db.Dialect())
+	owner := string(gen.AppendIdent(nil, alias)) + ".id"
 	return Filter{
 		Title:   title,
-		Param:   param,
+		Param:   name + "__id__exact",
 		Choices: choices,
 		Apply: func(q *bun.SelectQuery, value string) *bun.SelectQuery {
 			id, _ := strconv.ParseInt(value, 10, 64) // Valid has checked it
-			return apply(q, id)
+			return q.Where("EXISTS (SELECT 1 FROM ? AS link WHERE link.? = "+owner+" AND link.? = ?)",
+				bun.Ident(links.Table), bun.Ident(links.From), bun.Ident(links.To), id)
 		},
 		Valid: func(v string) bool {
 			id, err := strconv.ParseInt(v, 10, 64)
@@ -98,9 +107,9 @@ type filterLink struct {
 
 func (m *ModelAdmin[T]) filterViews(ctx context.Context, db bun.IDB, memoized *memo, lq listQuery) ([]filterView, error) {
 	var views []filterView
-	for i := range m.Filters {
-		f := &m.Filters[i]
-		cached, err := memoized.get(ctx, "filter:"+m.App+"."+m.Model+":"+f.Param, func(ctx context.Context) (any, error) { return f.Choices(ctx, db) })
+	for i := range m.filters {
+		f := &m.filters[i]
+		cached, err := memoized.get(ctx, "filter:"+m.Key()+":"+f.Param, func(ctx context.Context) (any, error) { return f.Choices(ctx, db) })
 		if err != nil {
 			return nil, err
 		}
@@ -118,4 +127,14 @@ func (m *ModelAdmin[T]) filterViews(ctx context.Context, db bun.IDB, memoized *m
 		views = append(views, fv)
 	}
 	return views, nil
+}
+
+// filter is the declared filter with a parameter, or nil.
+func (m *ModelAdmin[T]) filter(param string) *Filter {
+	for i := range m.filters {
+		if m.filters[i].Param == param {
+			return &m.filters[i]
+		}
+	}
+	return nil
 }

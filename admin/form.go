@@ -15,6 +15,7 @@ import (
 	"github.com/go-chi/chi/v5"
 	"github.com/uptrace/bun"
 
+	"oclettings/app/accounts"
 	"oclettings/app/models"
 	"oclettings/app/web"
 )
@@ -128,27 +129,30 @@ const conflictLimit = 10
 var errNotSaved = errors.New("admin: form not saved")
 
 func (m *ModelAdmin[T]) addForm(s *Site, w http.ResponseWriter, r *http.Request) error {
-	if !m.can(r, "add") {
+	if !m.can(r, accounts.Add) {
 		return web.Status(http.StatusForbidden)
 	}
 	fields := m.AddFields
 	if fields == nil {
 		fields = m.Fields
 	}
-	obj := m.New()
+	obj := models.New[T]()
 	state := formState{}
 	if r.Method == http.MethodPost {
-		if _, err := web.Form(r); err != nil {
-			return err
-		}
-		st, err := m.add(r.Context(), s, r, obj, fields)
+		input, err := web.Form(r)
 		if err != nil {
 			return err
 		}
-		if st == nil {
+		err = m.add(r.Context(), s, r, obj, fields)
+		var invalid *models.ValidationError
+		switch {
+		case errors.As(err, &invalid):
+			state = formState{values: input, errors: invalid.Fields}
+		case err != nil:
+			return err
+		default:
 			return m.saved(s, w, r, obj, true)
 		}
-		state = *st
 	}
 	return m.renderForm(s, w, r, obj, fields, state, true, false)
 }
@@ -159,8 +163,8 @@ func (m *ModelAdmin[T]) changeForm(s *Site, w http.ResponseWriter, r *http.Reque
 			return err
 		}
 	}
-	canChange := m.can(r, "change")
-	if !canChange && (r.Method == http.MethodPost || !m.can(r, "view")) {
+	canChange := m.can(r, accounts.Change)
+	if !canChange && (r.Method == http.MethodPost || !m.can(r, accounts.View)) {
 		return web.Status(http.StatusForbidden)
 	}
 	// The newest log entry is read before the object, so that a conflict
@@ -169,15 +173,15 @@ func (m *ModelAdmin[T]) changeForm(s *Site, w http.ResponseWriter, r *http.Reque
 	// object, which answers it.
 	var lastLog int64
 	if id, err := strconv.ParseInt(chi.URLParam(r, "id"), 10, 64); err == nil && r.Method != http.MethodPost {
-		if lastLog, err = models.LatestLogEntryID(r.Context(), s.db.Read, m.App, m.Model, strconv.FormatInt(id, 10)); err != nil {
+		if lastLog, err = models.LatestLogEntryID(r.Context(), s.db.Read, m.App, m.Model, idString(id)); err != nil {
 			return err
 		}
 	}
-	obj, err := m.object(s, w, r)
-	if obj == nil {
+	obj, err := m.object(s, r)
+	if err != nil {
 		return err
 	}
-	if !m.mayTouch(r, obj) {
+	if !m.mayEdit(r, obj) {
 		if r.Method == http.MethodPost {
 			return web.Status(http.StatusForbidden)
 		}
@@ -185,38 +189,35 @@ func (m *ModelAdmin[T]) changeForm(s *Site, w http.ResponseWriter, r *http.Reque
 	}
 	state := formState{lastLog: lastLog}
 	if r.Method == http.MethodPost {
-		stored, st, err := m.change(r.Context(), s, r, m.ID(obj))
+		stored, err := m.change(r.Context(), s, r, pk(obj))
+		var again *unsaved[T]
 		switch {
+		case errors.As(err, &again):
+			obj, state = again.obj, again.state
 		case isNotFound(err):
 			// Deleted since the request began.
-			m.gone(s, w, r)
-			return nil
+			return m.gone(s, r)
 		case err != nil:
 			return err
-		case st == nil:
+		default:
 			return m.saved(s, w, r, stored, false)
 		}
-		obj, state = stored, *st
 	}
 	return m.renderForm(s, w, r, obj, m.Fields, state, false, !canChange)
 }
 
 // add applies the submitted add form to obj and stores it, with its log
-// entry, in one transaction. A non-nil formState means the form has errors
-// and nothing was stored.
-func (m *ModelAdmin[T]) add(ctx context.Context, s *Site, r *http.Request, obj *T, fields []Field[T]) (*formState, error) {
+// entry, in one transaction. Problems with the input are a
+// *models.ValidationError, and then nothing was stored.
+func (m *ModelAdmin[T]) add(ctx context.Context, s *Site, r *http.Request, obj *T, fields []Field[T]) error {
 	input := r.PostForm
 	up := editorOf(r)
-	// Checked before the write transaction: Guard may hash a password,
-	// which must not hold the database's only writer meanwhile.
-	errs, err := m.apply(ctx, s.db.Read, s, up, obj, fields, input)
-	if err != nil {
-		return nil, err
+	// Checked before the write transaction: completing a user hashes a
+	// password, which must not hold the database's only writer meanwhile.
+	if err := m.apply(ctx, s.db.Read, s, up, obj, fields, input, true); err != nil {
+		return err
 	}
-	if len(errs) > 0 {
-		return &formState{values: input, errors: errs}, nil
-	}
-	err = s.db.Write.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+	return s.db.Write.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 		if err := m.Create(ctx, tx, obj); err != nil {
 			return err
 		}
@@ -225,12 +226,17 @@ func (m *ModelAdmin[T]) add(ctx context.Context, s *Site, r *http.Request, obj *
 		}
 		return m.log(ctx, tx, r, obj, models.ActionAddition, "Added.", nil)
 	})
-	var invalid *models.ValidationError
-	if errors.As(err, &invalid) {
-		return &formState{values: input, errors: invalid.Fields}, nil
-	}
-	return nil, err
 }
+
+// unsaved is a change form that stored nothing (field errors or a
+// conflict): the object as its transaction read it, and the form to show
+// again.
+type unsaved[T any] struct {
+	obj   *T
+	state formState
+}
+
+func (u *unsaved[T]) Error() string { return "admin: form not saved" }
 
 // change saves a submitted change form. Everything it decides on and logs
 // is read in the one write transaction that writes, with the object's row
@@ -240,11 +246,11 @@ func (m *ModelAdmin[T]) add(ctx context.Context, s *Site, r *http.Request, obj *
 // history's old values taken from it, so every entry's old value is what
 // the change replaced. It returns the object as stored and, when nothing was
 // saved, the form to show again (field errors or a conflict).
-func (m *ModelAdmin[T]) change(ctx context.Context, s *Site, r *http.Request, id int64) (*T, *formState, error) {
+func (m *ModelAdmin[T]) change(ctx context.Context, s *Site, r *http.Request, id int64) (*T, error) {
 	input := r.PostForm
 	up := editorOf(r)
 	fields := m.Fields
-	objectID := strconv.FormatInt(id, 10)
+	objectID := idString(id)
 	var (
 		obj   *T
 		state *formState
@@ -257,7 +263,7 @@ func (m *ModelAdmin[T]) change(ctx context.Context, s *Site, r *http.Request, id
 		if err != nil {
 			return err
 		}
-		if !m.mayTouch(r, fresh) {
+		if !m.mayEdit(r, fresh) {
 			// Judged again on the object as the save finds it.
 			return web.Status(http.StatusForbidden)
 		}
@@ -294,13 +300,8 @@ func (m *ModelAdmin[T]) change(ctx context.Context, s *Site, r *http.Request, id
 		if err != nil {
 			return err
 		}
-		errs, err := m.apply(ctx, tx, s, up, fresh, fields, input)
-		if err != nil {
+		if err := m.apply(ctx, tx, s, up, fresh, fields, input, false); err != nil {
 			return err
-		}
-		if len(errs) > 0 {
-			state.errors = errs
-			return errNotSaved
 		}
 		if err := m.Update(ctx, tx, fresh); err != nil {
 			return err
@@ -319,30 +320,31 @@ func (m *ModelAdmin[T]) change(ctx context.Context, s *Site, r *http.Request, id
 	var invalid *models.ValidationError
 	switch {
 	case errors.Is(err, errNotSaved):
-		return obj, state, nil
+		return nil, &unsaved[T]{obj: obj, state: *state}
 	case errors.As(err, &invalid) && state != nil:
 		state.errors = invalid.Fields
-		return obj, state, nil
+		return nil, &unsaved[T]{obj: obj, state: *state}
 	case err != nil:
-		return nil, nil, err
+		return nil, err
 	}
-	return obj, nil, nil
+	return obj, nil
 }
 
 // apply sets the submitted values on obj and checks them: each field's
-// parsing, the choices of multi-selects and the model's Guard, reading
-// through db. It returns the errors to show; the model's own validation
-// runs when obj is stored.
-func (m *ModelAdmin[T]) apply(ctx context.Context, db bun.IDB, s *Site, up editor, obj *T, fields []Field[T], input url.Values) (models.FieldErrors, error) {
+// parsing, the choices of multi-selects, then (on a new object) the
+// declaration's Complete and the grants the editor may make, reading
+// through db. Problems with the input are a *models.ValidationError; the
+// model's own validation runs when obj is stored.
+func (m *ModelAdmin[T]) apply(ctx context.Context, db bun.IDB, s *Site, up editor, obj *T, fields []Field[T], input url.Values, adding bool) error {
 	errs := models.FieldErrors{}
 	for i := range fields {
 		f := &fields[i]
 		if !f.editable(up) {
 			continue
 		}
-		if f.Save != nil {
-			if err := m.checkChoices(ctx, db, f, input[f.Name], errs); err != nil {
-				return nil, err
+		if f.Links != nil {
+			if err := checkChoices(ctx, db, f, input[f.Name], errs); err != nil {
+				return err
 			}
 			continue
 		}
@@ -352,26 +354,31 @@ func (m *ModelAdmin[T]) apply(ctx context.Context, db bun.IDB, s *Site, up edito
 			}
 		}
 	}
-	if m.Guard != nil && len(errs) == 0 {
-		if err := m.Guard(ctx, db, s, up, obj, input, errs); err != nil {
-			return nil, err
+	if len(errs) == 0 && adding && m.Complete != nil {
+		if err := gather(errs, m.Complete(ctx, s, obj, input)); err != nil {
+			return err
 		}
 	}
-	return errs, nil
+	if len(errs) == 0 && m.Grants != nil {
+		if err := gather(errs, m.Grants(ctx, db, up, obj, input)); err != nil {
+			return err
+		}
+	}
+	return errs.Err()
 }
 
 // storeRelated reads obj back as stored, with its relations (for its name
 // in the log and the messages), and saves its many-to-many fields.
 func (m *ModelAdmin[T]) storeRelated(ctx context.Context, tx bun.IDB, obj *T, fields []Field[T], up editor, input url.Values) error {
-	fresh, err := m.Get(ctx, tx, m.ID(obj))
+	fresh, err := m.Get(ctx, tx, pk(obj))
 	if err != nil {
 		return err
 	}
 	*obj = *fresh
 	for i := range fields {
 		f := &fields[i]
-		if f.Save != nil && f.editable(up) {
-			if err := f.Save(ctx, tx, obj, input[f.Name]); err != nil {
+		if f.Links != nil && f.editable(up) {
+			if err := f.save(ctx, tx, obj, input[f.Name]); err != nil {
 				return err
 			}
 		}
@@ -382,7 +389,7 @@ func (m *ModelAdmin[T]) storeRelated(ctx context.Context, tx bun.IDB, obj *T, fi
 // log records what the signed-in user did to obj.
 func (m *ModelAdmin[T]) log(ctx context.Context, tx bun.IDB, r *http.Request, obj *T, action int, message string, changes []models.FieldChange) error {
 	return models.AddLogEntry(ctx, tx, &models.LogEntry{UserID: currentUser(r).ID, AppLabel: m.App, Model: m.Model,
-		ObjectID: strconv.FormatInt(m.ID(obj), 10), ObjectRepr: m.String(obj),
+		ObjectID: idString(pk(obj)), ObjectRepr: repr(obj),
 		ActionFlag: action, ChangeMessage: message, Changes: changes})
 }
 
@@ -412,7 +419,7 @@ func (m *ModelAdmin[T]) version(id int64, stored map[string][]string, up editor)
 	word := func(s string) { fmt.Fprintf(h, "%d:%s", len(s), s) }
 	word(m.App)
 	word(m.Model)
-	word(strconv.FormatInt(id, 10))
+	word(idString(id))
 	for i := range m.Fields {
 		f := &m.Fields[i]
 		if !f.editable(up) || f.Widget == Password {
@@ -435,7 +442,7 @@ func (m *ModelAdmin[T]) version(id int64, stored map[string][]string, up editor)
 // opened: the changes logged after the entry the form had seen, and the
 // current value of each field where it differs from the submitted one.
 func (m *ModelAdmin[T]) conflict(ctx context.Context, db bun.IDB, obj *T, fields []Field[T], up editor, input url.Values, stored map[string][]string, after int64) (*conflictView, map[string]string, error) {
-	entries, err := models.LogEntriesAfter(ctx, db, m.App, m.Model, strconv.FormatInt(m.ID(obj), 10), after, conflictLimit+1)
+	entries, err := models.LogEntriesAfter(ctx, db, m.App, m.Model, idString(pk(obj)), after, conflictLimit+1)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -487,7 +494,7 @@ func sameValues(a, b []string) bool {
 }
 
 // checkChoices refuses values of a multi-select that are not among its choices.
-func (m *ModelAdmin[T]) checkChoices(ctx context.Context, db bun.IDB, f *Field[T], values []string, errs models.FieldErrors) error {
+func checkChoices[T any](ctx context.Context, db bun.IDB, f *Field[T], values []string, errs models.FieldErrors) error {
 	choices, err := f.Choices(ctx, db)
 	if err != nil {
 		return err
@@ -567,12 +574,12 @@ func diff[T any](fields []Field[T], old, now map[string]string) []models.FieldCh
 
 // saved answers a successful save as Django does, by the button pressed.
 func (m *ModelAdmin[T]) saved(s *Site, w http.ResponseWriter, r *http.Request, obj *T, added bool) error {
-	id := m.ID(obj)
-	repr := m.String(obj)
+	id := pk(obj)
+	name := repr(obj)
 	if isPopup(r) && added {
 		return s.render(w, r, http.StatusOK, "popup_response", page{
 			Title:   "Popup closing…",
-			Content: struct{ Value, Label string }{strconv.FormatInt(id, 10), repr},
+			Content: struct{ Value, Label string }{idString(id), name},
 		})
 	}
 	verb := "changed"
@@ -586,27 +593,24 @@ func (m *ModelAdmin[T]) saved(s *Site, w http.ResponseWriter, r *http.Request, o
 		}
 		return u + "?" + url.Values{"_changelist_filters": {filters}}.Encode()
 	}
-	link := `<a href="` + escape(withFilters(m.ObjectURL(id))) + `">` + escape(repr) + `</a>`
+	link := `<a href="` + escape(withFilters(m.ObjectURL(id))) + `">` + escape(name) + `</a>`
 	msg := "The " + escape(m.Verbose) + " “" + link + "” was " + verb + " successfully."
 	switch {
 	case r.PostForm.Has("_continue") || (added && m.ContinueAfterAdd && !r.PostForm.Has("_addanother")):
 		s.addMessage(r, "success", msg+" You may edit it again below.")
-		http.Redirect(w, r, withFilters(m.ObjectURL(id)), http.StatusFound)
+		return web.Redirect(withFilters(m.ObjectURL(id)))
 	case r.PostForm.Has("_addanother"):
 		s.addMessage(r, "success", msg+" You may add another "+escape(m.Verbose)+" below.")
-		http.Redirect(w, r, withFilters(m.URL()+"add/"), http.StatusFound)
-	default:
-		s.addMessage(r, "success", msg)
-		target := "/admin/"
-		if m.can(r, "view", "change") {
-			target = m.URL()
-			if filters != "" {
-				target += "?" + filters
-			}
-		}
-		http.Redirect(w, r, target, http.StatusFound)
+		return web.Redirect(withFilters(m.URL() + "add/"))
 	}
-	return nil
+	s.addMessage(r, "success", msg)
+	if !m.can(r, accounts.View, accounts.Change) {
+		return web.Redirect("/admin/")
+	}
+	if filters != "" {
+		return web.Redirect(m.URL() + "?" + filters)
+	}
+	return web.Redirect(m.URL())
 }
 
 // preservedFilters are the changelist's filters a form carries back to it,
@@ -626,7 +630,7 @@ func (m *ModelAdmin[T]) renderForm(s *Site, w http.ResponseWriter, r *http.Reque
 	ctx := r.Context()
 	up := editorOf(r)
 	fp := formPage{Info: &m.modelInfo, Adding: adding, ReadOnly: readOnly, Popup: isPopup(r),
-		CanAddAgain: m.can(r, "add"), Filters: preservedFilters(r)}
+		CanAddAgain: m.can(r, accounts.Add), Filters: preservedFilters(r)}
 	fp.Action = r.URL.Path
 	if fp.Popup {
 		fp.Action += "?_popup=1"
@@ -639,7 +643,7 @@ func (m *ModelAdmin[T]) renderForm(s *Site, w http.ResponseWriter, r *http.Reque
 		}
 	}
 	if !adding && !readOnly {
-		fp.Version = strconv.FormatInt(state.lastLog, 10) + "." + m.version(m.ID(obj), stored, up)
+		fp.Version = strconv.FormatInt(state.lastLog, 10) + "." + m.version(pk(obj), stored, up)
 	}
 	fp.Conflict = state.conflict
 	for i := range fields {
@@ -676,7 +680,7 @@ func (m *ModelAdmin[T]) renderForm(s *Site, w http.ResponseWriter, r *http.Reque
 			fv.LinkURL, fv.LinkText = f.Link(obj)
 		}
 		if f.Related != "" && !fv.ReadOnly {
-			if rm, ok := s.registry.modelByKey(f.Related); ok && permissions(r).Has(rm.App, "add", rm.Model) {
+			if rm, ok := s.registry.model(f.Related); ok && permissions(r).Has(rm.perm(accounts.Add)) {
 				fv.AddURL = rm.URL() + "add/"
 				fv.AddTitle = "Add another " + rm.Verbose
 			}
@@ -702,19 +706,18 @@ func (m *ModelAdmin[T]) renderForm(s *Site, w http.ResponseWriter, r *http.Reque
 		verb = "View"
 	}
 	title := verb + " " + m.Verbose
-	app, _ := s.registry.appOf(m.App)
-	crumbs := []crumb{{Label: "Home", URL: "/admin/"}, {Label: app.Name, URL: "/admin/" + m.App + "/"}, {Label: m.Name(), URL: m.URL()}}
+	crumbs := s.crumbs(&m.modelInfo, true)
 	if adding {
 		crumbs = append(crumbs, crumb{Label: title})
 	} else {
-		id := m.ID(obj)
-		fp.ObjectRepr = m.String(obj)
-		fp.HistoryURL = m.URL() + strconv.FormatInt(id, 10) + "/history/"
-		if m.can(r, "delete") {
-			fp.DeleteURL = m.URL() + strconv.FormatInt(id, 10) + "/delete/"
+		id := idString(pk(obj))
+		fp.ObjectRepr = repr(obj)
+		fp.HistoryURL = m.URL() + id + "/history/"
+		if m.can(r, accounts.Delete) {
+			fp.DeleteURL = m.URL() + id + "/delete/"
 		}
 		if m.ViewOnSite != nil {
-			fp.SiteURL = "/admin/r/" + m.App + "." + m.Model + "/" + strconv.FormatInt(id, 10) + "/"
+			fp.SiteURL = "/admin/r/" + m.Key() + "/" + id + "/"
 		}
 		fp.CloseURL = m.URL()
 		crumbs = append(crumbs, crumb{Label: fp.ObjectRepr})
@@ -731,6 +734,17 @@ func (m *ModelAdmin[T]) renderForm(s *Site, w http.ResponseWriter, r *http.Reque
 		p.BodyClass += " popup"
 	}
 	return s.render(w, r, http.StatusOK, "change_form", p)
+}
+
+// errorNote is Django's line above a form with errors.
+func errorNote(errs models.FieldErrors) string {
+	switch countErrors(errs) {
+	case 0:
+		return ""
+	case 1:
+		return "Please correct the error below."
+	}
+	return "Please correct the errors below."
 }
 
 func countErrors(errs models.FieldErrors) int {

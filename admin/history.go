@@ -2,8 +2,8 @@ package admin
 
 import (
 	"net/http"
-	"strconv"
 
+	"oclettings/app/accounts"
 	"oclettings/app/models"
 	"oclettings/app/paging"
 	"oclettings/app/web"
@@ -23,36 +23,33 @@ type historyPage struct {
 // history lists an object's log entries, oldest first, with the old and new
 // value of every field each change touched.
 func (m *ModelAdmin[T]) history(s *Site, w http.ResponseWriter, r *http.Request) error {
-	if !m.can(r, "view", "change") {
+	if !m.can(r, accounts.View, accounts.Change) {
 		return web.Status(http.StatusForbidden)
 	}
-	obj, err := m.object(s, w, r)
-	if obj == nil {
+	obj, err := m.object(s, r)
+	if err != nil {
 		return err
 	}
-	id := strconv.FormatInt(m.ID(obj), 10)
+	id := idString(pk(obj))
 	entries, err := models.ObjectHistory(r.Context(), s.db.Read, m.App, m.Model, id)
 	if err != nil {
 		return err
 	}
 	p, ok := paging.Resolve(r.URL.Query().Get("p"), len(entries), historyPerPage)
 	if !ok {
-		http.Redirect(w, r, r.URL.Path, http.StatusFound)
-		return nil
+		return web.Redirect(r.URL.Path)
 	}
-	hp := historyPage{Info: &m.modelInfo, Repr: m.String(obj), Page: p,
+	hp := historyPage{Info: &m.modelInfo, Repr: repr(obj), Page: p,
 		Entries: entries[p.Offset():min(p.Offset()+p.Size, len(entries))]}
 	if p.Count() > 1 {
 		hp.Pages = pageLinks(r.URL.Query(), p.Number, p.Count())
 	}
 	title := "Change history: " + hp.Repr
-	app, _ := s.registry.appOf(m.App)
 	return s.render(w, r, http.StatusOK, "object_history", page{
-		Title:     title,
-		Heading:   title,
-		BodyClass: "app-" + m.App + " model-" + m.Model + " change-list",
-		Breadcrumbs: []crumb{{Label: "Home", URL: "/admin/"}, {Label: app.Name, URL: "/admin/" + m.App + "/"},
-			{Label: m.Name(), URL: m.URL()}, {Label: hp.Repr, URL: m.ObjectURL(m.ID(obj))}, {Label: "History"}},
-		Content: hp,
+		Title:       title,
+		Heading:     title,
+		BodyClass:   "app-" + m.App + " model-" + m.Model + " change-list",
+		Breadcrumbs: append(s.crumbs(&m.modelInfo, true), crumb{Label: hp.Repr, URL: m.ObjectURL(pk(obj))}, crumb{Label: "History"}),
+		Content:     hp,
 	})
 }

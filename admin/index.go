@@ -23,7 +23,7 @@ func (s *Site) index(w http.ResponseWriter, r *http.Request) error {
 	actions := make([]recentAction, len(entries))
 	for i, e := range entries {
 		actions[i] = recentAction{LogEntry: e, Model: capfirst(e.Model)}
-		if m, ok := s.registry.model(e.AppLabel, e.Model); ok {
+		if m, ok := s.registry.model(e.AppLabel + "." + e.Model); ok {
 			actions[i].Model = capfirst(m.Verbose)
 			if e.ActionFlag != models.ActionDeletion {
 				actions[i].URL = m.URL() + e.ObjectID + "/change/"

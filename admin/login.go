@@ -42,8 +42,7 @@ type loginForm struct {
 func (s *Site) loginPage(w http.ResponseWriter, r *http.Request) error {
 	next := r.URL.Query().Get("next")
 	if isStaff(r) {
-		http.Redirect(w, r, safeNext(next), http.StatusFound)
-		return nil
+		return web.Redirect(safeNext(next))
 	}
 	return s.renderLogin(w, r, http.StatusOK, loginForm{Next: next})
 }
@@ -85,8 +84,7 @@ func (s *Site) loginSubmit(w http.ResponseWriter, r *http.Request) error {
 	if err := s.signIn(r, u); err != nil {
 		return err
 	}
-	http.Redirect(w, r, safeNext(form.Next), http.StatusFound)
-	return nil
+	return web.Redirect(safeNext(form.Next))
 }
 
 func (s *Site) renderLogin(w http.ResponseWriter, r *http.Request, status int, form loginForm) error {

@@ -77,8 +77,7 @@ func (s *Site) passwordChangeSubmit(w http.ResponseWriter, r *http.Request) erro
 	if err := s.signIn(r, u); err != nil {
 		return err
 	}
-	http.Redirect(w, r, "/admin/password_change/done/", http.StatusFound)
-	return nil
+	return web.Redirect("/admin/password_change/done/")
 }
 
 func (s *Site) renderPasswordChange(w http.ResponseWriter, r *http.Request, form passwordForm) error {

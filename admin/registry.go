@@ -1,8 +1,10 @@
 package admin
 
 import (
+	"context"
 	"sort"
-	"strings"
+
+	"github.com/uptrace/bun"
 
 	"oclettings/app/accounts"
 )
@@ -29,31 +31,23 @@ func (reg *Registry) appOf(label string) (App, bool) {
 	return App{}, false
 }
 
-// modelByKey returns a model by "app.model".
-func (reg *Registry) modelByKey(key string) (*modelInfo, bool) {
-	app, model, _ := strings.Cut(key, ".")
-	return reg.model(app, model)
-}
-
-// model returns the declaration of a model.
-func (reg *Registry) model(app, model string) (*modelInfo, bool) {
-	for _, m := range reg.models {
-		if i := m.info(); i.App == app && i.Model == model {
-			return i, true
-		}
-	}
-	return nil, false
-}
-
-// registeredModel returns a model's full registration.
+// registeredModel returns a model's registration by "app.model".
 func (reg *Registry) registeredModel(key string) (registered, bool) {
-	app, model, _ := strings.Cut(key, ".")
 	for _, m := range reg.models {
-		if i := m.info(); i.App == app && i.Model == model {
+		if m.info().Key() == key {
 			return m, true
 		}
 	}
 	return nil, false
+}
+
+// model returns what the admin knows of a model by "app.model".
+func (reg *Registry) model(key string) (*modelInfo, bool) {
+	m, ok := reg.registeredModel(key)
+	if !ok {
+		return nil, false
+	}
+	return m.info(), true
 }
 
 // appEntry is an app on the index, with the models a user may see.
@@ -82,16 +76,17 @@ func (reg *Registry) visible(perms accounts.Permissions, only string) []appEntry
 		entry := appEntry{App: a}
 		for _, rm := range reg.models {
 			m := rm.info()
-			if m.App != a.Label || !perms.HasAny(m.App, m.Model, "view", "add", "change", "delete") {
+			view, add, change := perms.Has(m.perm(accounts.View)), perms.Has(m.perm(accounts.Add)), perms.Has(m.perm(accounts.Change))
+			if m.App != a.Label || !(view || add || change || perms.Has(m.perm(accounts.Delete))) {
 				continue
 			}
 			me := modelEntry{modelInfo: m}
-			if perms.Has(m.App, "add", m.Model) {
+			if add {
 				me.AddURL = m.URL() + "add/"
 			}
-			if perms.HasAny(m.App, m.Model, "view", "change") {
+			if view || change {
 				me.ChangeURL = m.URL()
-				me.ViewOnly = !perms.Has(m.App, "change", m.Model)
+				me.ViewOnly = !change
 			}
 			entry.Models = append(entry.Models, me)
 		}
@@ -105,9 +100,38 @@ func (reg *Registry) visible(perms accounts.Permissions, only string) []appEntry
 	return out
 }
 
-func capfirst(s string) string {
-	if s == "" {
-		return s
+// choices are every object of the model, in its list's default order, as
+// a select of a field relating to it offers them.
+func (m *ModelAdmin[T]) choices(ctx context.Context, db bun.IDB) ([]choice, error) {
+	var rows []T
+	q := m.selectRows(db, &rows)
+	for _, term := range m.orderBy(nil) {
+		q = term.apply(q)
 	}
-	return strings.ToUpper(s[:1]) + s[1:]
+	if err := q.Scan(ctx); err != nil {
+		return nil, err
+	}
+	out := make([]choice, len(rows))
+	for i := range rows {
+		out[i] = choice{Value: idString(pk(&rows[i])), Label: repr(&rows[i])}
+	}
+	return out, nil
+}
+
+// referring lists the model's objects whose column holds one of ids: the
+// rows a deletion of those ids takes with it.
+func (m *ModelAdmin[T]) referring(ctx context.Context, db bun.IDB, column string, ids []int64) ([]related, error) {
+	var rows []T
+	q := m.selectRows(db, &rows).Where("?.? IN (?)", bun.Ident(m.table.Alias), bun.Ident(column), bun.List(ids))
+	for _, term := range m.orderBy(nil) {
+		q = term.apply(q)
+	}
+	if err := q.Scan(ctx); err != nil {
+		return nil, err
+	}
+	out := make([]related, len(rows))
+	for i := range rows {
+		out[i] = related{ID: pk(&rows[i]), Repr: repr(&rows[i])}
+	}
+	return out, nil
 }

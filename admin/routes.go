@@ -6,6 +6,7 @@ import (
 
 	"github.com/go-chi/chi/v5"
 
+	"oclettings/app/accounts"
 	"oclettings/app/web"
 )
 
@@ -90,13 +91,12 @@ func noStore(next http.Handler) http.Handler {
 func (s *Site) viewOnSite(w http.ResponseWriter, r *http.Request) error {
 	m, ok := s.registry.registeredModel(chi.URLParam(r, "model"))
 	id, err := strconv.ParseInt(chi.URLParam(r, "id"), 10, 64)
-	if !ok || err != nil || !permissions(r).HasAny(m.info().App, m.info().Model, "view", "change") {
+	if !ok || err != nil || !permissions(r).HasAny(m.info().perm(accounts.View), m.info().perm(accounts.Change)) {
 		return web.Status(http.StatusNotFound)
 	}
 	target, err := m.viewOnSite(r.Context(), s.db.Read, id)
 	if err != nil {
 		return err
 	}
-	http.Redirect(w, r, target, http.StatusFound)
-	return nil
+	return web.Redirect(target)
 }

@@ -4,12 +4,14 @@
 package admin
 
 import (
+	"context"
 	"crypto/rand"
 	"embed"
 	"encoding/hex"
 	"html/template"
 	"io/fs"
 	"log/slog"
+	"time"
 
 	"github.com/alexedwards/scs/v2"
 
@@ -22,6 +24,9 @@ import (
 
 //go:embed templates
 var templateFiles embed.FS
+
+// checkTimeout bounds the system checks' reading of the schema at start-up.
+const checkTimeout = 30 * time.Second
 
 // pageCacheBytes bounds the memory of rendered admin pages.
 const pageCacheBytes = 4 << 20
@@ -63,8 +68,12 @@ type Site struct {
 	backups   *backup.Service
 }
 
-// New parses the admin's templates and checks its error pages at start-up.
-func New(cfg Config) (*Site, error) {
+// New parses the admin's templates, checks its error pages and runs the
+// system checks of its model declarations, at start-up.
+func New(cfg Config) (*Site, error) { return newSite(cfg, registry()) }
+
+// newSite builds the admin of a registry's models.
+func newSite(cfg Config, reg *Registry) (*Site, error) {
 	sub, err := fs.Sub(templateFiles, "templates")
 	if err != nil {
 		return nil, err
@@ -78,11 +87,18 @@ func New(cfg Config) (*Site, error) {
 	if err != nil {
 		return nil, err
 	}
+	// The system checks: a declaration that does not match the schema
+	// stops the start, naming the model and the field.
+	ctx, cancel := context.WithTimeout(context.Background(), checkTimeout)
+	defer cancel()
+	if err := reg.check(ctx, cfg.DB); err != nil {
+		return nil, err
+	}
 	s := &Site{
 		db:        cfg.DB,
 		templates: templates,
 		accounts:  cfg.Accounts,
-		registry:  registry(),
+		registry:  reg,
 		logger:    cfg.Logger,
 		secret:    cfg.SecretKey,
 		memo:      &memo{db: cfg.DB},

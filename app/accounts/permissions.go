@@ -2,6 +2,8 @@ package accounts
 
 import (
 	"context"
+	"slices"
+	"strings"
 
 	"github.com/uptrace/bun"
 
@@ -30,30 +32,39 @@ func LoadPermissions(ctx context.Context, db bun.IDB, u *models.User) (Permissio
 	return p, nil
 }
 
-// Has reports whether the user may perform action ("view", "add", "change",
-// "delete") on a model of an app.
-func (p Permissions) Has(app, action, model string) bool {
+// Action is one of the four things a permission allows on a model.
+type Action string
+
+const (
+	View   Action = "view"
+	Add    Action = "add"
+	Change Action = "change"
+	Delete Action = "delete"
+)
+
+// Key names one permission: an action on a model of an app.
+type Key struct {
+	App, Model string
+	Action     Action
+}
+
+// KeyOf is the key of a permission as the database stores it.
+func KeyOf(p models.Permission) Key {
+	return Key{App: p.AppLabel, Model: p.Model, Action: Action(strings.TrimSuffix(p.Codename, "_"+p.Model))}
+}
+
+// String is the key as Django's has_perm takes it: "lettings.change_letting".
+func (k Key) String() string { return k.App + "." + string(k.Action) + "_" + k.Model }
+
+// Has reports whether the user holds the permission.
+func (p Permissions) Has(k Key) bool {
 	if !p.active {
 		return false
 	}
-	return p.superuser || p.keys[app+"."+action+"_"+model]
+	return p.superuser || p.keys[k.String()]
 }
 
-// HasCodename reports whether the user holds a permission by its codename
-// ("change_letting").
-func (p Permissions) HasCodename(app, codename string) bool {
-	if !p.active {
-		return false
-	}
-	return p.superuser || p.keys[app+"."+codename]
-}
-
-// HasAny reports whether the user may perform any of the actions on the model.
-func (p Permissions) HasAny(app, model string, actions ...string) bool {
-	for _, a := range actions {
-		if p.Has(app, a, model) {
-			return true
-		}
-	}
-	return false
+// HasAny reports whether the user holds any of the permissions.
+func (p Permissions) HasAny(keys ...Key) bool {
+	return slices.ContainsFunc(keys, p.Has)
 }

@@ -21,9 +21,19 @@ type Address struct {
 	CountryISOCode string `bun:"country_iso_code,notnull"`
 }
 
-func (a *Address) String() string {
-	return strconv.Itoa(a.Number) + " " + a.Street
+// addressFields are an address's fields, as Django's model declares them.
+var addressFields = Fields{
+	{Name: "number", Kind: Integer, Required: true, Min: 0, Max: 9999},
+	{Name: "street", Kind: Text, Required: true, MaxLen: 64},
+	{Name: "city", Kind: Text, Required: true, MaxLen: 64},
+	{Name: "state", Kind: Text, Required: true, MinLen: 2, MaxLen: 2},
+	{Name: "zip_code", Kind: Integer, Required: true, Min: 0, Max: 99999},
+	{Name: "country_iso_code", Kind: Text, Required: true, MinLen: 3, MaxLen: 3},
 }
+
+func (a Address) PK() int64      { return a.ID }
+func (Address) Fields() Fields   { return addressFields }
+func (a Address) String() string { return strconv.Itoa(a.Number) + " " + a.Street }
 
 // Clean trims the text fields and validates every field.
 func (a *Address) Clean() error {
@@ -33,12 +43,12 @@ func (a *Address) Clean() error {
 	a.CountryISOCode = strings.TrimSpace(a.CountryISOCode)
 
 	errs := FieldErrors{}
-	integer(errs, "number", a.Number, 0, 9999)
-	text(errs, "street", a.Street, true, 0, 64)
-	text(errs, "city", a.City, true, 0, 64)
-	text(errs, "state", a.State, true, 2, 2)
-	integer(errs, "zip_code", a.ZipCode, 0, 99999)
-	text(errs, "country_iso_code", a.CountryISOCode, true, 3, 3)
+	addressFields.integer(errs, "number", a.Number)
+	addressFields.text(errs, "street", a.Street)
+	addressFields.text(errs, "city", a.City)
+	addressFields.text(errs, "state", a.State)
+	addressFields.integer(errs, "zip_code", a.ZipCode)
+	addressFields.text(errs, "country_iso_code", a.CountryISOCode)
 	return errs.Err()
 }
 

@@ -15,7 +15,12 @@ type Group struct {
 	Name string `bun:"name,notnull"`
 }
 
-func (g *Group) String() string { return g.Name }
+// groupFields are a group's fields.
+var groupFields = Fields{{Name: "name", Kind: Text, Required: true, MaxLen: 150}}
+
+func (g Group) PK() int64      { return g.ID }
+func (Group) Fields() Fields   { return groupFields }
+func (g Group) String() string { return g.Name }
 
 const msgGroupNameTaken = "Group with this Name already exists."
 
@@ -23,7 +28,7 @@ const msgGroupNameTaken = "Group with this Name already exists."
 func (g *Group) Clean() error {
 	g.Name = strings.TrimSpace(g.Name)
 	errs := FieldErrors{}
-	text(errs, "name", g.Name, true, 0, 150)
+	groupFields.text(errs, "name", g.Name)
 	return errs.Err()
 }
 

@@ -17,14 +17,22 @@ type Letting struct {
 	Address   *Address `bun:"rel:belongs-to,join:address_id=id"`
 }
 
-func (l *Letting) String() string { return l.Title }
+// lettingFields are a letting's fields.
+var lettingFields = Fields{
+	{Name: "title", Kind: Text, Required: true, MaxLen: 256},
+	{Name: "address", Kind: Ref, Required: true},
+}
+
+func (l Letting) PK() int64      { return l.ID }
+func (Letting) Fields() Fields   { return lettingFields }
+func (l Letting) String() string { return l.Title }
 
 // Clean trims the title and validates the fields that need no database.
 func (l *Letting) Clean() error {
 	l.Title = strings.TrimSpace(l.Title)
 	errs := FieldErrors{}
-	text(errs, "title", l.Title, true, 0, 256)
-	reference(errs, "address", l.AddressID)
+	lettingFields.text(errs, "title", l.Title)
+	lettingFields.ref(errs, "address", l.AddressID)
 	return errs.Err()
 }
 

@@ -4,8 +4,6 @@ import (
 	"context"
 
 	"github.com/uptrace/bun"
-
-	"oclettings/app/database"
 )
 
 // Permission is one of the four actions (view, add, change, delete) on one
@@ -90,62 +88,30 @@ func PermissionKeys(ctx context.Context, db bun.IDB, userID int64) (map[string]b
 
 // SetGroupPermissions replaces a group's permissions.
 func SetGroupPermissions(ctx context.Context, db bun.IDB, groupID int64, permissionIDs []int64) error {
-	return replaceLinks(ctx, db, "group_id", groupID, permissionIDs, func(id int64) GroupPermission {
-		return GroupPermission{GroupID: groupID, PermissionID: id}
-	})
+	return GroupPermissions().Set(ctx, db, groupID, permissionIDs)
 }
 
 // SetUserGroups replaces the groups a user belongs to.
 func SetUserGroups(ctx context.Context, db bun.IDB, userID int64, groupIDs []int64) error {
-	return replaceLinks(ctx, db, "user_id", userID, groupIDs, func(id int64) UserGroup {
-		return UserGroup{UserID: userID, GroupID: id}
-	})
+	return UserGroups().Set(ctx, db, userID, groupIDs)
 }
 
 // SetUserPermissions replaces the permissions given to a user directly.
 func SetUserPermissions(ctx context.Context, db bun.IDB, userID int64, permissionIDs []int64) error {
-	return replaceLinks(ctx, db, "user_id", userID, permissionIDs, func(id int64) UserPermission {
-		return UserPermission{UserID: userID, PermissionID: id}
-	})
-}
-
-// replaceLinks deletes the owner's rows in a link table and inserts new ones;
-// callers run it in a transaction when the swap must be atomic.
-func replaceLinks[T any](ctx context.Context, db bun.IDB, ownerColumn string, ownerID int64, ids []int64, link func(int64) T) error {
-	if _, err := db.NewDelete().Model((*T)(nil)).Where("? = ?", bun.Ident(ownerColumn), ownerID).Exec(ctx); err != nil {
-		return translate(err)
-	}
-	if len(ids) == 0 {
-		return nil
-	}
-	links := make([]T, len(ids))
-	for i, id := range ids {
-		links[i] = link(id)
-	}
-	_, err := db.NewInsert().Model(&links).Exec(ctx)
-	if database.IsForeignKeyViolation(err) {
-		return FieldError(NonField, msgInvalidChoice)
-	}
-	return translate(err)
+	return UserPermissions().Set(ctx, db, userID, permissionIDs)
 }
 
 // UserGroupIDs returns the ids of a user's groups.
 func UserGroupIDs(ctx context.Context, db bun.IDB, userID int64) ([]int64, error) {
-	var ids []int64
-	err := db.NewSelect().Model((*UserGroup)(nil)).Column("group_id").Where("user_id = ?", userID).OrderExpr("group_id").Scan(ctx, &ids)
-	return ids, translate(err)
+	return UserGroups().IDs(ctx, db, userID)
 }
 
 // UserPermissionIDs returns the ids of the permissions given to a user directly.
 func UserPermissionIDs(ctx context.Context, db bun.IDB, userID int64) ([]int64, error) {
-	var ids []int64
-	err := db.NewSelect().Model((*UserPermission)(nil)).Column("permission_id").Where("user_id = ?", userID).OrderExpr("permission_id").Scan(ctx, &ids)
-	return ids, translate(err)
+	return UserPermissions().IDs(ctx, db, userID)
 }
 
 // GroupPermissionIDs returns the ids of a group's permissions.
 func GroupPermissionIDs(ctx context.Context, db bun.IDB, groupID int64) ([]int64, error) {
-	var ids []int64
-	err := db.NewSelect().Model((*GroupPermission)(nil)).Column("permission_id").Where("group_id = ?", groupID).OrderExpr("permission_id").Scan(ctx, &ids)
-	return ids, translate(err)
+	return GroupPermissions().IDs(ctx, db, groupID)
 }

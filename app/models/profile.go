@@ -18,19 +18,28 @@ type Profile struct {
 }
 
 // String is the member's username, as on the Django site; it needs User loaded.
-func (p *Profile) String() string {
+func (p Profile) String() string {
 	if p.User == nil {
 		return ""
 	}
 	return p.User.Username
 }
 
+// profileFields are a profile's fields.
+var profileFields = Fields{
+	{Name: "user", Kind: Ref, Required: true},
+	{Name: "favorite_city", Kind: Text, MaxLen: 64},
+}
+
+func (p Profile) PK() int64    { return p.ID }
+func (Profile) Fields() Fields { return profileFields }
+
 // Clean trims and validates the fields that need no database.
 func (p *Profile) Clean() error {
 	p.FavoriteCity = strings.TrimSpace(p.FavoriteCity)
 	errs := FieldErrors{}
-	reference(errs, "user", p.UserID)
-	text(errs, "favorite_city", p.FavoriteCity, false, 0, 64)
+	profileFields.ref(errs, "user", p.UserID)
+	profileFields.text(errs, "favorite_city", p.FavoriteCity)
 	return errs.Err()
 }
 

@@ -33,7 +33,29 @@ type User struct {
 	DateJoined  time.Time `bun:"date_joined,notnull"`
 }
 
-func (u *User) String() string { return u.Username }
+// userFields are a user's fields, with Django's names and help.
+var userFields = Fields{
+	{Name: "username", Kind: Text, Required: true, MaxLen: 150,
+		Help: "Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only."},
+	// The site sets the hash, nobody types it: Clean requires one (an
+	// unusable password is "!…", never empty).
+	{Name: "password", Kind: Text},
+	{Name: "first_name", Kind: Text, MaxLen: 150},
+	{Name: "last_name", Kind: Text, MaxLen: 150},
+	{Name: "email", Label: "email address", Kind: Email, MaxLen: 254},
+	{Name: "is_active", Label: "active", Kind: Bool, Default: true,
+		Help: "Designates whether this user should be treated as active. Unselect this instead of deleting accounts."},
+	{Name: "is_staff", Label: "staff status", Kind: Bool,
+		Help: "Designates whether the user can log into this admin site."},
+	{Name: "is_superuser", Label: "superuser status", Kind: Bool,
+		Help: "Designates that this user has all permissions without explicitly assigning them."},
+	{Name: "last_login", Kind: Time},
+	{Name: "date_joined", Kind: Time},
+}
+
+func (u User) PK() int64      { return u.ID }
+func (User) Fields() Fields   { return userFields }
+func (u User) String() string { return u.Username }
 
 // Django's UnicodeUsernameValidator: Python's \w is letters, digits and underscore in any script.
 var usernamePattern = regexp.MustCompile(`^[\p{L}\p{N}_.@+-]+$`)
@@ -59,13 +81,13 @@ func (u *User) Clean() error {
 	u.Email = normalizeEmail(u.Email)
 
 	errs := FieldErrors{}
-	text(errs, "username", u.Username, true, 0, 150)
+	userFields.text(errs, "username", u.Username)
 	if u.Username != "" && !usernamePattern.MatchString(u.Username) {
 		errs.Add("username", msgInvalidUsername)
 	}
-	text(errs, "first_name", u.FirstName, false, 0, 150)
-	text(errs, "last_name", u.LastName, false, 0, 150)
-	email(errs, "email", u.Email, 254)
+	userFields.text(errs, "first_name", u.FirstName)
+	userFields.text(errs, "last_name", u.LastName)
+	userFields.text(errs, "email", u.Email)
 	if u.Password == "" {
 		errs.Add("password", msgRequired)
 	}

@@ -67,8 +67,13 @@ func (p *ErrorPages) Handle(h Handler) http.Handler {
 // Respond answers with the page for err. Internal errors are logged here,
 // once, and never shown: the visitor sees only "Server Error".
 func (p *ErrorPages) Respond(w http.ResponseWriter, r *http.Request, err error) {
-	var se *StatusError
+	var (
+		se       *StatusError
+		redirect *RedirectError
+	)
 	switch {
+	case errors.As(err, &redirect):
+		http.Redirect(w, r, redirect.URL, redirect.Status)
 	case errors.As(err, &se):
 		p.Page(w, r, se.Status)
 	case errors.Is(err, models.ErrNotFound):

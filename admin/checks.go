@@ -1,0 +1,298 @@
+package admin
+
+import (
+	"context"
+	"fmt"
+	"reflect"
+	"slices"
+	"strings"
+
+	"github.com/uptrace/bun"
+
+	"oclettings/app/accounts"
+	"oclettings/app/database"
+	"oclettings/app/models"
+)
+
+// problem is what a system check found wrong with a declaration, named the
+// way Django's checks name theirs: the model, the option, the field.
+type problem struct {
+	Model  string // "lettings.letting"
+	Option string // "List[2]"
+	Text   string
+}
+
+func (p problem) String() string { return p.Model + ": " + p.Option + ": " + p.Text }
+
+// CheckError lists every problem the system checks found; the admin does
+// not start with any, as Django's runserver refuses to.
+type CheckError struct{ Problems []problem }
+
+func (e *CheckError) Error() string {
+	lines := make([]string, len(e.Problems))
+	for i, p := range e.Problems {
+		lines[i] = "  " + p.String()
+	}
+	return "the admin's model declarations do not match the schema:\n" + strings.Join(lines, "\n")
+}
+
+// Check runs the admin's system checks against db's schema: what `app
+// check` reports and what stops `app serve`.
+func Check(ctx context.Context, db *database.DB) error {
+	return registry().check(ctx, db)
+}
+
+// check binds every declaration to the model's metadata, then compares it
+// with the live schema: every column it reads exists, every row the
+// database deletes with an object shows on its delete page, and every
+// model's permissions exist.
+func (reg *Registry) check(ctx context.Context, db *database.DB) error {
+	problems := reg.bind(db.Read)
+	if len(problems) == 0 {
+		found, err := reg.checkSchema(ctx, db)
+		if err != nil {
+			return err
+		}
+		problems = found
+	}
+	if len(problems) > 0 {
+		return &CheckError{Problems: problems}
+	}
+	return nil
+}
+
+// bind resolves every declaration; first every model's table, which the
+// others' relations look up.
+func (reg *Registry) bind(db bun.IDB) []problem {
+	for _, m := range reg.models {
+		m.attach(db)
+	}
+	var problems []problem
+	for _, m := range reg.models {
+		problems = append(problems, m.bind(db, reg)...)
+	}
+	return problems
+}
+
+func (reg *Registry) checkSchema(ctx context.Context, db *database.DB) ([]problem, error) {
+	var problems []problem
+	perms, err := models.ListPermissions(ctx, db.Read)
+	if err != nil {
+		return nil, err
+	}
+	for _, m := range reg.models {
+		info := m.info()
+		columns, err := db.Columns(ctx, m.tableName())
+		if err != nil {
+			return nil, err
+		}
+		for _, c := range m.columnsRead() {
+			if c.table == m.tableName() && !slices.Contains(columns, c.column) {
+				problems = append(problems, problem{info.Key(), "table " + c.table, "has no column " + c.column})
+			}
+		}
+		for _, a := range []accounts.Action{accounts.View, accounts.Add, accounts.Change, accounts.Delete} {
+			if !slices.ContainsFunc(perms, func(p models.Permission) bool { return accounts.KeyOf(p) == info.perm(a) }) {
+				problems = append(problems, problem{info.Key(), "permissions", "the permission " + info.perm(a).String() + " does not exist"})
+			}
+		}
+	}
+	keys, err := db.ForeignKeys(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, k := range keys {
+		target, ok := reg.byTable(k.RefTable)
+		if !ok || !k.Cascade {
+			continue
+		}
+		if _, shown := reg.byTable(k.Table); shown {
+			continue // its delete page lists those rows (cascade.go)
+		}
+		if reg.linkCovers(k) {
+			continue // a many-to-many field's memberships, which go with either end
+		}
+		problems = append(problems, problem{target.info().Key(), "delete",
+			fmt.Sprintf("the database deletes rows of %s (by %s) with each %s, which the delete page cannot list: register a model for %s or make it a many-to-many field's link table",
+				k.Table, k.Column, target.info().Verbose, k.Table)})
+	}
+	return problems, nil
+}
+
+// byTable is the registered model stored in a table.
+func (reg *Registry) byTable(table string) (registered, bool) {
+	for _, m := range reg.models {
+		if m.tableName() == table {
+			return m, true
+		}
+	}
+	return nil, false
+}
+
+// linkCovers reports whether a foreign key is one end of a declared
+// many-to-many field's link table.
+func (reg *Registry) linkCovers(k database.ForeignKey) bool {
+	for _, m := range reg.models {
+		for _, l := range m.links() {
+			if l.Table == k.Table && (l.From == k.Column || l.To == k.Column) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// tableColumn is a column a declaration reads.
+type tableColumn struct{ table, column string }
+
+// attach finds the model's table in its bun metadata.
+func (m *ModelAdmin[T]) attach(db bun.IDB) {
+	m.table = db.Dialect().Tables().Get(reflect.TypeFor[T]())
+}
+
+// bind resolves the declaration against the model's bun metadata: the
+// list's columns, sorting, search and filters, and the forms' fields.
+// Whatever does not resolve is a problem naming the option and the field.
+func (m *ModelAdmin[T]) bind(db bun.IDB, reg *Registry) []problem {
+	var problems []problem
+	bad := func(option string, err error) {
+		problems = append(problems, problem{m.Key(), option, err.Error()})
+	}
+	m.columns, m.ordering, m.search, m.filters, m.relations = nil, nil, nil, nil, nil
+	join := func(p fieldPath) {
+		if rel := p.relationName(); rel != "" && !slices.Contains(m.relations, rel) {
+			m.relations = append(m.relations, rel)
+		}
+	}
+	for i, name := range m.List {
+		p, err := resolvePath(m.table, name)
+		if err != nil {
+			bad(fmt.Sprintf("List[%d]", i), err)
+			continue
+		}
+		join(p)
+		sortBy := p
+		if p.relation != nil {
+			// A related object sorts as its own list does, by its first
+			// ordering field (Django orders by the related model's ordering).
+			if target, ok := reg.byTable(p.relation.JoinTable.Name); ok && len(target.defaultOrdering()) > 0 {
+				field, _ := strings.CutPrefix(target.defaultOrdering()[0], "-")
+				if sortBy, err = resolvePath(m.table, name+"__"+field); err != nil {
+					bad(fmt.Sprintf("List[%d]", i), err)
+					continue
+				}
+				join(sortBy)
+			}
+		}
+		m.columns = append(m.columns, listColumn[T]{path: p, sql: sortBy.sql(db)})
+	}
+	for i, name := range m.Ordering {
+		field, desc := strings.CutPrefix(name, "-")
+		p, err := resolvePath(m.table, field)
+		if err != nil {
+			bad(fmt.Sprintf("Ordering[%d]", i), err)
+			continue
+		}
+		join(p)
+		m.ordering = append(m.ordering, sortTerm{sql: p.sql(db), desc: desc})
+	}
+	for i, name := range m.Search {
+		p, err := resolvePath(m.table, name)
+		if err != nil {
+			bad(fmt.Sprintf("Search[%d]", i), err)
+			continue
+		}
+		if p.relation != nil {
+			bad(fmt.Sprintf("Search[%d]", i), fmt.Errorf("%q is a relation: search one of its fields (%s__…)", name, name))
+			continue
+		}
+		join(p)
+		m.search = append(m.search, p.searchSQL(db))
+	}
+	for i, name := range m.Filters {
+		f, err := m.filterFor(db, reg, name)
+		if err != nil {
+			bad(fmt.Sprintf("Filters[%d]", i), err)
+			continue
+		}
+		m.filters = append(m.filters, f)
+	}
+	rules := (*new(T)).Fields()
+	for _, set := range []struct {
+		option string
+		fields []Field[T]
+	}{{"Fields", m.Fields}, {"AddFields", m.AddFields}} {
+		for i := range set.fields {
+			f := &set.fields[i]
+			option := fmt.Sprintf("%s[%d] %q", set.option, i, f.Name)
+			if rule, ok := rules.Lookup(f.Name); ok {
+				f.fromModel(rule)
+			} else if f.Label == "" {
+				bad(option, fmt.Errorf("%s is not a field of the model, and the form field has no label", f.Name))
+			}
+			if f.Related != "" {
+				target, ok := reg.registeredModel(f.Related)
+				if !ok {
+					bad(option, fmt.Errorf("relates to %s, which is not registered", f.Related))
+					continue
+				}
+				if f.Choices == nil {
+					f.Choices = target.choices
+				}
+			}
+			if (f.Widget == Select || f.Widget == MultiSelect) && f.Choices == nil {
+				bad(option, fmt.Errorf("a select without choices: name the related model"))
+			}
+		}
+	}
+	return problems
+}
+
+// filterFor makes the filter a declared name asks for.
+func (m *ModelAdmin[T]) filterFor(db bun.IDB, reg *Registry, name string) (Filter, error) {
+	for i := range m.Fields {
+		f := &m.Fields[i]
+		if f.Name != name || f.Links == nil {
+			continue
+		}
+		target, ok := reg.registeredModel(f.Related)
+		if !ok {
+			return Filter{}, fmt.Errorf("%q filters by %s, which is not registered", name, f.Related)
+		}
+		return linkFilter(db, strings.ToLower(f.Label), name, m.table.Alias, *f.Links, target.choices), nil
+	}
+	p, err := resolvePath(m.table, name)
+	if err != nil {
+		return Filter{}, err
+	}
+	if p.relation != nil {
+		return Filter{}, fmt.Errorf("%q is a relation: filter by one of its fields (%s__…)", name, name)
+	}
+	if p.isBool() {
+		return boolFilter(db, p), nil
+	}
+	return valuesFilter(db, p), nil
+}
+
+// columnsRead lists the columns of the model's own table its declaration
+// reads, to check against the live schema.
+func (m *ModelAdmin[T]) columnsRead() []tableColumn {
+	var out []tableColumn
+	for _, f := range m.table.Fields {
+		out = append(out, tableColumn{m.table.Name, f.Name})
+	}
+	return out
+}
+
+func (m *ModelAdmin[T]) defaultOrdering() []string { return m.Ordering }
+
+// links are the link tables of the model's many-to-many fields.
+func (m *ModelAdmin[T]) links() []models.Link {
+	var out []models.Link
+	for _, f := range m.Fields {
+		if f.Links != nil {
+			out = append(out, *f.Links)
+		}
+	}
+	return out
+}

@@ -1,0 +1,131 @@
+package admin
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/uptrace/bun"
+
+	"oclettings/app/models"
+	"oclettings/migrations/testdb"
+)
+
+// TestSystemChecksPassOnEveryRegisteredModel: every declaration of the
+// admin resolves against the models and the migrated schema.
+func TestSystemChecksPassOnEveryRegisteredModel(t *testing.T) {
+	t.Parallel()
+	db := testdb.Open(t)
+	if err := Check(context.Background(), db); err != nil {
+		t.Fatalf("got %v, want no problem", err)
+	}
+	reg := registry()
+	if err := reg.check(context.Background(), db); err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range reg.models {
+		if m.tableName() == "" {
+			t.Errorf("%s: bound to no table", m.info().Key())
+		}
+	}
+}
+
+// ghostAddress is a model whose struct names a column the table lacks.
+type ghostAddress struct {
+	bun.BaseModel `bun:"table:lettings_address,alias:address"`
+
+	ID     int64  `bun:"id,pk,autoincrement"`
+	Colour string `bun:"colour"`
+}
+
+func (g ghostAddress) PK() int64           { return g.ID }
+func (g ghostAddress) String() string      { return g.Colour }
+func (ghostAddress) Fields() models.Fields { return models.Fields{{Name: "colour", Kind: models.Text}} }
+
+// TestSystemChecksRefuseBrokenDeclarations: a declaration that names what
+// does not exist stops the admin with a message naming the model, the
+// option and the field, as Django's system checks do.
+func TestSystemChecksRefuseBrokenDeclarations(t *testing.T) {
+	t.Parallel()
+	db := testdb.Open(t)
+	without := func(model string) []registered {
+		var out []registered
+		for _, m := range registry().models {
+			if m.info().Key() != model {
+				out = append(out, m)
+			}
+		}
+		return out
+	}
+	with := func(change func(reg *Registry)) *Registry {
+		reg := registry()
+		change(reg)
+		return reg
+	}
+	letting := func(change func(m *ModelAdmin[models.Letting])) *Registry {
+		return with(func(reg *Registry) {
+			m := lettingAdmin()
+			change(m)
+			for i, r := range reg.models {
+				if r.info().Key() == "lettings.letting" {
+					reg.models[i] = m
+				}
+			}
+		})
+	}
+	tests := []struct {
+		name string
+		reg  *Registry
+		want []string // in the one problem's line
+	}{
+		{"a list column across a relation", letting(func(m *ModelAdmin[models.Letting]) { m.List[2] = "address__cty" }),
+			[]string{"lettings.letting", "List[2]", "cty is not a field of lettings_address"}},
+		{"a relation that is not one", letting(func(m *ModelAdmin[models.Letting]) { m.List = []string{"title__x"} }),
+			[]string{"lettings.letting", "List[0]", "title is not a relation"}},
+		{"the ordering", letting(func(m *ModelAdmin[models.Letting]) { m.Ordering = []string{"-titel"} }),
+			[]string{"lettings.letting", "Ordering[0]", "titel is not a field of lettings_letting"}},
+		{"a search on a relation", letting(func(m *ModelAdmin[models.Letting]) { m.Search = []string{"title", "address"} }),
+			[]string{"lettings.letting", "Search[1]", `"address" is a relation`}},
+		{"a filter", letting(func(m *ModelAdmin[models.Letting]) { m.Filters = []string{"address__stat"} }),
+			[]string{"lettings.letting", "Filters[0]", "stat is not a field of lettings_address"}},
+		{"a form field the model lacks", letting(func(m *ModelAdmin[models.Letting]) {
+			m.Fields = append(m.Fields, textField("subtitle", func(l *models.Letting) *string { return &l.Title }))
+		}), []string{"lettings.letting", `Fields[2] "subtitle"`, "not a field of the model"}},
+		{"a select of an unregistered model", letting(func(m *ModelAdmin[models.Letting]) { m.Fields[1].Related = "lettings.house" }),
+			[]string{"lettings.letting", `Fields[1] "address"`, "lettings.house, which is not registered"}},
+		{"a cascade nobody shows", &Registry{apps: adminApps(), models: without("lettings.letting")},
+			[]string{"lettings.address", "delete", "lettings_letting (by address_id)"}},
+		{"a model without permissions", with(func(reg *Registry) {
+			m := addressAdmin()
+			m.Model = "house"
+			reg.models = append(reg.models, m)
+		}), []string{"lettings.house", "permissions", "lettings.view_house does not exist"}},
+		{"a column the table lacks", with(func(reg *Registry) {
+			reg.models = append(reg.models, &ModelAdmin[ghostAddress]{
+				modelInfo: modelInfo{App: "lettings", Model: "address", Verbose: "ghost", VerbosePlural: "ghosts"},
+				List:      []string{"colour"},
+			})
+		}), []string{"lettings.address", "table lettings_address", "has no column colour"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := tt.reg.check(context.Background(), db)
+			var failed *CheckError
+			if !errors.As(err, &failed) {
+				t.Fatalf("got %v, want the checks to fail", err)
+			}
+			if !slices.ContainsFunc(failed.Problems, func(p problem) bool {
+				for _, w := range tt.want {
+					if !strings.Contains(p.String(), w) {
+						return false
+					}
+				}
+				return true
+			}) {
+				t.Fatalf("got problems %v, want one saying %q", failed.Problems, tt.want)
+			}
+		})
+	}
+}

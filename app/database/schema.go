@@ -1,0 +1,64 @@
+package database
+
+import (
+	"context"
+	"strings"
+)
+
+// ForeignKey is a column that refers to another table's rows, as the
+// database itself declares it.
+type ForeignKey struct {
+	Table, Column       string // the referring table and column
+	RefTable, RefColumn string // the table and column referred to
+	Cascade             bool   // ON DELETE CASCADE: deleting the row deletes this one
+}
+
+// ForeignKeys lists every foreign key of the schema, so that what is read
+// from it (which rows a deletion takes with it) is the database's truth,
+// not a copy written by hand.
+func (db *DB) ForeignKeys(ctx context.Context) ([]ForeignKey, error) {
+	query := `SELECT m.name, p."from", p."table", p."to", p.on_delete
+		FROM sqlite_master AS m, pragma_foreign_key_list(m.name) AS p
+		WHERE m.type = 'table' ORDER BY m.name, p."from"`
+	if db.Kind == "postgres" {
+		// Only the tables of the schema the connection works in: a test's
+		// own schema, or public.
+		query = `SELECT src.relname, a.attname, dst.relname, b.attname,
+				CASE c.confdeltype WHEN 'c' THEN 'CASCADE' ELSE 'OTHER' END
+			FROM pg_constraint AS c
+			JOIN pg_class AS src ON src.oid = c.conrelid
+			JOIN pg_class AS dst ON dst.oid = c.confrelid
+			JOIN pg_attribute AS a ON a.attrelid = c.conrelid AND a.attnum = c.conkey[1]
+			JOIN pg_attribute AS b ON b.attrelid = c.confrelid AND b.attnum = c.confkey[1]
+			WHERE c.contype = 'f' AND src.relnamespace = current_schema()::regnamespace
+			ORDER BY src.relname, a.attname`
+	}
+	rows, err := db.Read.QueryContext(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var keys []ForeignKey
+	for rows.Next() {
+		var k ForeignKey
+		var onDelete string
+		if err := rows.Scan(&k.Table, &k.Column, &k.RefTable, &k.RefColumn, &onDelete); err != nil {
+			return nil, err
+		}
+		k.Cascade = strings.EqualFold(onDelete, "CASCADE")
+		keys = append(keys, k)
+	}
+	return keys, rows.Err()
+}
+
+// Columns lists a table's columns; none when the table does not exist.
+func (db *DB) Columns(ctx context.Context, table string) ([]string, error) {
+	query := `SELECT name FROM pragma_table_info(?) ORDER BY cid`
+	if db.Kind == "postgres" {
+		query = `SELECT column_name FROM information_schema.columns
+			WHERE table_schema = current_schema() AND table_name = ? ORDER BY ordinal_position`
+	}
+	var columns []string
+	err := db.Read.NewRaw(query, table).Scan(ctx, &columns)
+	return columns, err
+}
