@@ -145,15 +145,11 @@ func neutralise(cell string) string {
 
 // selectedRows loads the rows an action was asked to work on.
 func (m *ModelAdmin[T]) selectedRows(ctx context.Context, db bun.IDB, raw []string) ([]T, error) {
-	var rows []T
-	ids := parseIDs(raw)
-	ids = slices.DeleteFunc(ids, func(id int64) bool { return id < 1 })
+	ids := slices.DeleteFunc(parseIDs(raw), func(id int64) bool { return id < 1 })
 	if len(ids) == 0 {
-		return rows, nil
+		return nil, nil
 	}
-	q := m.selectRows(db, &rows).Where("?.id IN (?)", bun.Ident(m.table.Alias), bun.List(ids))
-	for _, term := range m.orderBy(nil) {
-		q = term.apply(q)
-	}
-	return rows, q.Scan(ctx)
+	var rows []T
+	err := m.ordered(ctx, m.selectRows(db, &rows).Where("?.id IN (?)", bun.Ident(m.table.Alias), bun.List(ids)))
+	return rows, err
 }

@@ -91,6 +91,16 @@ func (reg *Registry) checkSchema(ctx context.Context, db *database.DB) ([]proble
 				problems = append(problems, problem{info.Key(), "table " + c.table, "has no column " + c.column})
 			}
 		}
+		for _, table := range append([]string{m.tableName()}, linkTables(m.links())...) {
+			tracked, err := db.TracksContent(ctx, table)
+			if err != nil {
+				return nil, err
+			}
+			if !tracked {
+				problems = append(problems, problem{info.Key(), "table " + table,
+					"changes to it do not move the content version: add its content_version triggers (migration 11 shows them), or the pages showing it stay stale"})
+			}
+		}
 		for _, a := range []accounts.Action{accounts.View, accounts.Add, accounts.Change, accounts.Delete} {
 			if !slices.ContainsFunc(perms, func(p models.Permission) bool { return accounts.KeyOf(p) == info.perm(a) }) {
 				problems = append(problems, problem{info.Key(), "permissions", "the permission " + info.perm(a).String() + " does not exist"})
@@ -140,6 +150,14 @@ func (reg *Registry) linkCovers(k database.ForeignKey) bool {
 		}
 	}
 	return false
+}
+
+func linkTables(links []models.Link) []string {
+	out := make([]string, len(links))
+	for i, l := range links {
+		out[i] = l.Table
+	}
+	return out
 }
 
 // tableColumn is a column a declaration reads.

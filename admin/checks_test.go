@@ -10,6 +10,8 @@ import (
 	"github.com/uptrace/bun"
 
 	"oclettings/app/models"
+	"oclettings/app/web"
+	"oclettings/static"
 	"oclettings/migrations/testdb"
 )
 
@@ -43,6 +45,20 @@ type ghostAddress struct {
 func (g ghostAddress) PK() int64           { return g.ID }
 func (g ghostAddress) String() string      { return g.Colour }
 func (ghostAddress) Fields() models.Fields { return models.Fields{{Name: "colour", Kind: models.Text}} }
+
+// house is a model whose table the content version does not follow.
+type house struct {
+	bun.BaseModel `bun:"table:lettings_house,alias:house"`
+
+	ID     int64  `bun:"id,pk,autoincrement"`
+	Colour string `bun:"colour"`
+}
+
+func (h house) PK() int64      { return h.ID }
+func (h house) String() string { return h.Colour }
+func (house) Fields() models.Fields {
+	return models.Fields{{Name: "colour", Kind: models.Text, MaxLen: 10}}
+}
 
 // TestSystemChecksRefuseBrokenDeclarations: a declaration that names what
 // does not exist stops the admin with a message naming the model, the
@@ -102,6 +118,15 @@ func TestSystemChecksRefuseBrokenDeclarations(t *testing.T) {
 			m.Model = "house"
 			reg.models = append(reg.models, m)
 		}), []string{"lettings.house", "permissions", "lettings.view_house does not exist"}},
+		{"a table the caches do not follow", with(func(reg *Registry) {
+			if _, err := db.Write.ExecContext(context.Background(), "CREATE TABLE lettings_house (id INTEGER PRIMARY KEY, colour VARCHAR(10) NOT NULL)"); err != nil {
+				t.Fatal(err)
+			}
+			reg.models = append(reg.models, &ModelAdmin[house]{
+				modelInfo: modelInfo{App: "lettings", Model: "address", Verbose: "house", VerbosePlural: "houses"},
+				List:      []string{"colour"},
+			})
+		}), []string{"lettings.address", "table lettings_house", "do not move the content version"}},
 		{"a column the table lacks", with(func(reg *Registry) {
 			reg.models = append(reg.models, &ModelAdmin[ghostAddress]{
 				modelInfo: modelInfo{App: "lettings", Model: "address", Verbose: "ghost", VerbosePlural: "ghosts"},
@@ -127,5 +152,25 @@ func TestSystemChecksRefuseBrokenDeclarations(t *testing.T) {
 				t.Fatalf("got problems %v, want one saying %q", failed.Problems, tt.want)
 			}
 		})
+	}
+}
+
+// TestBrokenDeclarationStopsTheAdmin: the admin does not start on a
+// declaration the checks refuse, so `app serve` stops with their message.
+func TestBrokenDeclarationStopsTheAdmin(t *testing.T) {
+	t.Parallel()
+	db := testdb.Open(t)
+	reg := registry()
+	m := lettingAdmin()
+	m.Search = []string{"address__zip"}
+	reg.models[1] = m
+	assets, err := web.NewAssets(static.Files, "/static/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = newSite(Config{DB: db, Assets: assets}, reg)
+	var failed *CheckError
+	if !errors.As(err, &failed) || !strings.Contains(err.Error(), `lettings.letting: Search[0]: "address__zip": zip is not a field of lettings_address`) {
+		t.Fatalf("got %v, want the admin refused with the problem named", err)
 	}
 }

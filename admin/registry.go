@@ -104,34 +104,30 @@ func (reg *Registry) visible(perms accounts.Permissions, only string) []appEntry
 // a select of a field relating to it offers them.
 func (m *ModelAdmin[T]) choices(ctx context.Context, db bun.IDB) ([]choice, error) {
 	var rows []T
-	q := m.selectRows(db, &rows)
-	for _, term := range m.orderBy(nil) {
-		q = term.apply(q)
-	}
-	if err := q.Scan(ctx); err != nil {
-		return nil, err
-	}
+	err := m.ordered(ctx, m.selectRows(db, &rows))
 	out := make([]choice, len(rows))
 	for i := range rows {
 		out[i] = choice{Value: idString(pk(&rows[i])), Label: repr(&rows[i])}
 	}
-	return out, nil
+	return out, err
 }
 
 // referring lists the model's objects whose column holds one of ids: the
 // rows a deletion of those ids takes with it.
 func (m *ModelAdmin[T]) referring(ctx context.Context, db bun.IDB, column string, ids []int64) ([]related, error) {
 	var rows []T
-	q := m.selectRows(db, &rows).Where("?.? IN (?)", bun.Ident(m.table.Alias), bun.Ident(column), bun.List(ids))
-	for _, term := range m.orderBy(nil) {
-		q = term.apply(q)
-	}
-	if err := q.Scan(ctx); err != nil {
-		return nil, err
-	}
+	err := m.ordered(ctx, m.selectRows(db, &rows).Where("?.? IN (?)", bun.Ident(m.table.Alias), bun.Ident(column), bun.List(ids)))
 	out := make([]related, len(rows))
 	for i := range rows {
 		out[i] = related{ID: pk(&rows[i]), Repr: repr(&rows[i])}
 	}
-	return out, nil
+	return out, err
+}
+
+// ordered runs a selectRows query in the list's default order.
+func (m *ModelAdmin[T]) ordered(ctx context.Context, q *bun.SelectQuery) error {
+	for _, term := range m.orderBy(nil) {
+		q = term.apply(q)
+	}
+	return q.Scan(ctx)
 }

@@ -62,3 +62,23 @@ func (db *DB) Columns(ctx context.Context, table string) ([]string, error) {
 	err := db.Read.NewRaw(query, table).Scan(ctx, &columns)
 	return columns, err
 }
+
+// TracksContent reports whether every insert, update and delete on a table
+// moves the content version (its triggers, migration 11): a table the
+// pages show that does not would leave the caches showing old data.
+func (db *DB) TracksContent(ctx context.Context, table string) (bool, error) {
+	query := `SELECT
+			count(CASE WHEN upper(sql) LIKE '%AFTER INSERT%' THEN 1 END) > 0
+			AND count(CASE WHEN upper(sql) LIKE '%AFTER UPDATE%' THEN 1 END) > 0
+			AND count(CASE WHEN upper(sql) LIKE '%AFTER DELETE%' THEN 1 END) > 0
+		FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ? AND sql LIKE '%content_version%'`
+	if db.Kind == "postgres" {
+		// tgtype's bits: 4 insert, 8 delete, 16 update.
+		query = `SELECT EXISTS (SELECT 1 FROM pg_trigger AS t JOIN pg_class AS c ON c.oid = t.tgrelid
+			WHERE c.relname = ? AND c.relnamespace = current_schema()::regnamespace
+			AND t.tgfoid = 'content_version_bump'::regproc AND (t.tgtype & 28) = 28)`
+	}
+	var tracked bool
+	err := db.Read.NewRaw(query, table).Scan(ctx, &tracked)
+	return tracked, err
+}
