@@ -11,8 +11,8 @@ import (
 
 	"oclettings/app/models"
 	"oclettings/app/web"
-	"oclettings/static"
 	"oclettings/migrations/testdb"
+	"oclettings/static"
 )
 
 // TestSystemChecksPassOnEveryRegisteredModel: every declaration of the
