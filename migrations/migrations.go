@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io/fs"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -40,6 +41,34 @@ func dialectFor(kind string) (dialect, error) {
 	default:
 		return dialect{}, fmt.Errorf("no migrations for database kind %q", kind)
 	}
+}
+
+// TrackContent is the SQL that makes every insert, update and delete on a
+// new table move the content version, as migration 11 does for the tables
+// of its day: a migration that creates a table the pages show calls
+// {{.TrackContent "app_model"}} (the admin's system checks refuse a
+// registered model whose table lacks it).
+func (d dialect) TrackContent(table string) string {
+	if d.Name == "postgres" {
+		return "--bun:split\nCREATE TRIGGER " + table + "_content_version AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON " + table +
+			"\n    FOR EACH STATEMENT EXECUTE FUNCTION content_version_bump();\n"
+	}
+	var b strings.Builder
+	for _, event := range []string{"insert", "update", "delete"} {
+		fmt.Fprintf(&b, "--bun:split\nCREATE TRIGGER %s_content_version_%s AFTER %s ON %s\nBEGIN\n    UPDATE content_version SET n = n + 1 WHERE id = 1;\nEND;\n",
+			table, event, strings.ToUpper(event), table)
+	}
+	return b.String()
+}
+
+// Permissions is the SQL that creates Django's four permissions (view,
+// add, change, delete) of a new model: {{.Permissions "app" "model"}}.
+func (dialect) Permissions(app, model string) string {
+	var rows []string
+	for _, action := range []string{"add", "change", "delete", "view"} {
+		rows = append(rows, fmt.Sprintf("    ('%s', '%s', '%s_%s', 'Can %s %s')", app, model, action, model, action, model))
+	}
+	return "--bun:split\nINSERT INTO auth_permission (app_label, model, codename, name) VALUES\n" + strings.Join(rows, ",\n") + ";\n"
 }
 
 // Migrator applies, rolls back and reports the embedded migrations.
