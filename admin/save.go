@@ -1,0 +1,287 @@
+package admin
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/uptrace/bun"
+
+	"oclettings/app/models"
+	"oclettings/app/web"
+)
+
+// errNotSaved rolls a save's transaction back when it writes nothing (a
+// conflict or an invalid form): the row lock goes with it.
+var errNotSaved = errors.New("admin: form not saved")
+
+// add applies the submitted add form to obj and stores it, with its log
+// entry, in one transaction. Problems with the input are a
+// *models.ValidationError, and then nothing was stored.
+func (m *ModelAdmin[T]) add(ctx context.Context, s *Site, r *http.Request, obj *T, fields []Field[T]) error {
+	input := r.PostForm
+	up := editorOf(r)
+	// Checked before the write transaction: completing a user hashes a
+	// password, which must not hold the database's only writer meanwhile.
+	if err := m.apply(ctx, s.db.Read, s, up, obj, fields, input, true); err != nil {
+		return err
+	}
+	return s.db.Write.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		if err := m.Create(ctx, tx, obj); err != nil {
+			return err
+		}
+		if err := m.storeRelated(ctx, tx, obj, fields, up, input); err != nil {
+			return err
+		}
+		return m.log(ctx, tx, r, obj, models.ActionAddition, "Added.", nil)
+	})
+}
+
+// unsaved is a change form that stored nothing (field errors or a
+// conflict): the object as its transaction read it, and the form to show
+// again.
+type unsaved[T any] struct {
+	obj   *T
+	state formState
+}
+
+func (u *unsaved[T]) Error() string { return "admin: form not saved" }
+
+// change saves a submitted change form. Everything it decides on and logs
+// is read in the one write transaction that writes, with the object's row
+// locked: the object is loaded afresh there, its version compared with the
+// one the form carries, the form applied onto it (so columns the form does
+// not show, such as a user's last login, keep what they hold now) and the
+// history's old values taken from it, so every entry's old value is what
+// the change replaced. It returns the object as stored and, when nothing was
+// saved, the form to show again (field errors or a conflict).
+func (m *ModelAdmin[T]) change(ctx context.Context, s *Site, r *http.Request, id int64) (*T, error) {
+	input := r.PostForm
+	up := editorOf(r)
+	fields := m.Fields
+	objectID := idString(id)
+	var (
+		obj   *T
+		state *formState
+	)
+	err := s.db.Write.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		if err := models.LockRow(ctx, tx, (*T)(nil), id); err != nil {
+			return err
+		}
+		fresh, err := m.Get(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if !m.mayEdit(r, fresh) {
+			// Judged again on the object as the save finds it.
+			return web.Status(http.StatusForbidden)
+		}
+		shown := *fresh
+		obj = &shown
+		lastLog, err := models.LatestLogEntryID(ctx, tx, m.App, m.Model, objectID)
+		if err != nil {
+			return err
+		}
+		stored, err := m.storedValues(ctx, tx, fresh, fields)
+		if err != nil {
+			return err
+		}
+		state = &formState{values: input, stored: stored, lastLog: lastLog}
+		// A POST without a version (a form served before versions existed,
+		// a script) is applied, as Django applies it: the version protects
+		// every form this admin serves, and refusing would break every
+		// client written for Django's admin. Its history is true all the
+		// same, as it is read here. A version that is sent and does not
+		// match, garbled included, is a conflict.
+		if sent, ok := input[versionField]; ok {
+			if seen, digest, _ := strings.Cut(first(sent), "."); digest != m.version(id, stored, up) {
+				after, err := strconv.ParseInt(seen, 10, 64)
+				if err != nil || after < 0 {
+					after = lastLog // nothing to go by: name no one
+				}
+				if state.conflict, state.current, err = m.conflict(ctx, tx, obj, fields, up, input, stored, after); err != nil {
+					return err
+				}
+				return errNotSaved
+			}
+		}
+		old, err := m.snapshot(ctx, tx, fresh, fields)
+		if err != nil {
+			return err
+		}
+		if err := m.apply(ctx, tx, s, up, fresh, fields, input, false); err != nil {
+			return err
+		}
+		if err := m.Update(ctx, tx, fresh); err != nil {
+			return err
+		}
+		if err := m.storeRelated(ctx, tx, fresh, fields, up, input); err != nil {
+			return err
+		}
+		now, err := m.snapshot(ctx, tx, fresh, fields)
+		if err != nil {
+			return err
+		}
+		changes := diff(fields, old, now)
+		obj, state = fresh, nil
+		return m.log(ctx, tx, r, fresh, models.ActionChange, models.ChangeMessage(changes), changes)
+	})
+	var invalid *models.ValidationError
+	switch {
+	case errors.Is(err, errNotSaved):
+		return nil, &unsaved[T]{obj: obj, state: *state}
+	case errors.As(err, &invalid) && state != nil:
+		state.errors = invalid.Fields
+		return nil, &unsaved[T]{obj: obj, state: *state}
+	case err != nil:
+		return nil, err
+	}
+	return obj, nil
+}
+
+// apply sets the submitted values on obj and checks them: each field's
+// parsing, the choices of multi-selects, then (on a new object) the
+// declaration's Complete and the grants the editor may make, reading
+// through db. Problems with the input are a *models.ValidationError; the
+// model's own validation runs when obj is stored.
+func (m *ModelAdmin[T]) apply(ctx context.Context, db bun.IDB, s *Site, up editor, obj *T, fields []Field[T], input url.Values, adding bool) error {
+	errs := models.FieldErrors{}
+	for i := range fields {
+		f := &fields[i]
+		if !f.editable(up) {
+			continue
+		}
+		if f.Links != nil {
+			if err := checkChoices(ctx, db, f, input[f.Name], errs); err != nil {
+				return err
+			}
+			continue
+		}
+		if f.Set != nil {
+			if msg := f.Set(obj, input[f.Name]); msg != "" {
+				errs.Add(f.Name, msg)
+			}
+		}
+	}
+	if len(errs) == 0 && adding && m.Complete != nil {
+		if err := gather(errs, m.Complete(ctx, s, obj, input)); err != nil {
+			return err
+		}
+	}
+	if len(errs) == 0 && m.Grants != nil {
+		if err := gather(errs, m.Grants(ctx, db, up, obj, input)); err != nil {
+			return err
+		}
+	}
+	return errs.Err()
+}
+
+// storeRelated reads obj back as stored, with its relations (for its name
+// in the log and the messages), and saves its many-to-many fields.
+func (m *ModelAdmin[T]) storeRelated(ctx context.Context, tx bun.IDB, obj *T, fields []Field[T], up editor, input url.Values) error {
+	fresh, err := m.Get(ctx, tx, pk(obj))
+	if err != nil {
+		return err
+	}
+	*obj = *fresh
+	for i := range fields {
+		f := &fields[i]
+		if f.Links != nil && f.editable(up) {
+			if err := f.save(ctx, tx, obj, input[f.Name]); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// log records what the signed-in user did to obj.
+func (m *ModelAdmin[T]) log(ctx context.Context, tx bun.IDB, r *http.Request, obj *T, action int, message string, changes []models.FieldChange) error {
+	return models.AddLogEntry(ctx, tx, &models.LogEntry{UserID: currentUser(r).ID, AppLabel: m.App, Model: m.Model,
+		ObjectID: idString(pk(obj)), ObjectRepr: repr(obj),
+		ActionFlag: action, ChangeMessage: message, Changes: changes})
+}
+
+// checkChoices refuses values of a multi-select that are not among its choices.
+func checkChoices[T any](ctx context.Context, db bun.IDB, f *Field[T], values []string, errs models.FieldErrors) error {
+	choices, err := f.Choices(ctx, db)
+	if err != nil {
+		return err
+	}
+	for _, v := range values {
+		if !slices.ContainsFunc(choices, func(c choice) bool { return c.Value == v }) {
+			errs.Add(f.Name, fmt.Sprintf(msgBadChoiceOf, v))
+			return nil
+		}
+	}
+	return nil
+}
+
+// snapshot is the display text of every field of obj, for the history.
+func (m *ModelAdmin[T]) snapshot(ctx context.Context, db bun.IDB, obj *T, fields []Field[T]) (map[string]string, error) {
+	out := map[string]string{}
+	for i := range fields {
+		f := &fields[i]
+		text, err := m.showField(ctx, db, f, obj)
+		if err != nil {
+			return nil, err
+		}
+		out[f.Name] = text
+	}
+	return out, nil
+}
+
+// showField is the text a field shows when it cannot be edited.
+func (m *ModelAdmin[T]) showField(ctx context.Context, db bun.IDB, f *Field[T], obj *T) (string, error) {
+	if f.Show != nil {
+		return f.Show(obj), nil
+	}
+	values, err := f.values(ctx, db, obj)
+	if err != nil {
+		return "", err
+	}
+	return m.valueText(ctx, db, f, obj, values)
+}
+
+// valueText is the text of a field's values: Show's, or the labels of the
+// chosen choices, or the values themselves.
+func (m *ModelAdmin[T]) valueText(ctx context.Context, db bun.IDB, f *Field[T], obj *T, values []string) (string, error) {
+	if f.Show != nil {
+		return f.Show(obj), nil
+	}
+	if f.Choices == nil {
+		return strings.Join(values, ", "), nil
+	}
+	choices, err := f.Choices(ctx, db)
+	if err != nil {
+		return "", err
+	}
+	var labels []string
+	for _, c := range choices {
+		if slices.Contains(values, c.Value) {
+			labels = append(labels, c.Label)
+		}
+	}
+	return strings.Join(labels, ", "), nil
+}
+
+// diff lists the fields whose text changed; secret fields keep their values out.
+func diff[T any](fields []Field[T], old, now map[string]string) []models.FieldChange {
+	var changes []models.FieldChange
+	for _, f := range fields {
+		if old[f.Name] == now[f.Name] {
+			continue
+		}
+		c := models.FieldChange{Field: f.Label, Old: old[f.Name], New: now[f.Name]}
+		if f.Secret {
+			c.Old, c.New = "", ""
+		}
+		changes = append(changes, c)
+	}
+	return changes
+}
