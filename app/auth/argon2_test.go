@@ -52,12 +52,8 @@ func TestCheckPasswordArgon2KnownAnswers(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			if ok, rehash := Default().Check(tt.password, tt.encoded); !ok || !rehash {
-				t.Errorf("Default().Check(%q) = %v, %v; want true, true (other parameters than the current ones)", tt.password, ok, rehash)
-			}
-			if got := Algorithm(tt.encoded); got != "argon2" {
-				t.Errorf("Algorithm = %q, want %q", got, "argon2")
-			}
+			// Other parameters than the current ones: a rehash is due.
+			wantVerified(t, tt.password, tt.encoded, true, "argon2")
 		})
 	}
 }
@@ -82,9 +78,7 @@ func TestCheckPasswordArgon2WrongPassword(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			if ok, rehash := Default().Check(tt.password, tt.encoded); ok || rehash {
-				t.Errorf("Default().Check(%q) = %v, %v; want false, false", tt.password, ok, rehash)
-			}
+			wantRefused(t, tt.password, tt.encoded)
 		})
 	}
 }
@@ -126,12 +120,8 @@ func TestCheckPasswordArgon2Version10Rejected(t *testing.T) {
 	t.Parallel()
 	const encoded = "argon2$argon2i$m=8,t=1,p=1$c29tZXNhbHQ$gwQOXSNhxiOxPOA0+PY10P9QFO" +
 		"4NAYysnqRt1GSQLE55m+2GYDt9FEjPMHhP2Cuf0nOEXXMocVrsJAtNSsKyfg"
-	if ok, rehash := Default().Check("secret", encoded); ok || rehash {
-		t.Errorf("CheckPassword = %v, %v; want false, false", ok, rehash)
-	}
-	if IsUsable(encoded) {
-		t.Errorf("IsUsable = true, want false")
-	}
+	wantRefused(t, "secret", encoded)
+	wantUnusable(t, encoded)
 }
 
 func TestParseArgon2Malformed(t *testing.T) {
@@ -177,12 +167,8 @@ func TestParseArgon2Malformed(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			if ok, rehash := Default().Check("password", tt.encoded); ok || rehash {
-				t.Errorf("CheckPassword = %v, %v; want false, false", ok, rehash)
-			}
-			if IsUsable(tt.encoded) {
-				t.Errorf("IsUsable = true, want false")
-			}
+			wantRefused(t, "password", tt.encoded)
+			wantUnusable(t, tt.encoded)
 		})
 	}
 }

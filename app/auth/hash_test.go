@@ -7,6 +7,34 @@ import (
 	"time"
 )
 
+// wantVerified wants password to match encoded under the default hasher,
+// with a rehash asked for or not, and encoded to name algorithm.
+func wantVerified(t *testing.T, password, encoded string, rehash bool, algorithm string) {
+	t.Helper()
+	if ok, gotRehash := Default().Check(password, encoded); !ok || gotRehash != rehash {
+		t.Errorf("Default().Check(%q, %q) = %v, %v; want true, %v", password, encoded, ok, gotRehash, rehash)
+	}
+	if got := Algorithm(encoded); got != algorithm {
+		t.Errorf("Algorithm(%q) = %q, want %q", encoded, got, algorithm)
+	}
+}
+
+// wantRefused wants password not to match encoded, and no rehash asked for.
+func wantRefused(t *testing.T, password, encoded string) {
+	t.Helper()
+	if ok, rehash := Default().Check(password, encoded); ok || rehash {
+		t.Errorf("Default().Check(%q, %q) = %v, %v; want false, false", password, encoded, ok, rehash)
+	}
+}
+
+// wantUnusable wants encoded to be no usable hash.
+func wantUnusable(t *testing.T, encoded string) {
+	t.Helper()
+	if IsUsable(encoded) {
+		t.Errorf("IsUsable(%q) = true, want false", encoded)
+	}
+}
+
 // TestHashPassword makes one hash at full cost and checks its format and a
 // round trip; the cheaper tests below cover the rest of the path.
 func TestHashPassword(t *testing.T) {
@@ -26,12 +54,7 @@ func TestHashPassword(t *testing.T) {
 	if b, err := base64.RawStdEncoding.DecodeString(key); err != nil || len(b) != 32 {
 		t.Errorf("key %q: %d bytes, error %v; want 32 bytes", key, len(b), err)
 	}
-	if ok, rehash := Default().Check("lètmein", encoded); !ok || rehash {
-		t.Errorf("CheckPassword = %v, %v; want true, false", ok, rehash)
-	}
-	if got := Algorithm(encoded); got != "argon2" {
-		t.Errorf("Algorithm = %q, want %q", got, "argon2")
-	}
+	wantVerified(t, "lètmein", encoded, false, "argon2")
 }
 
 func TestNewArgon2idRoundTrip(t *testing.T) {
@@ -54,12 +77,9 @@ func TestNewArgon2idRoundTrip(t *testing.T) {
 				t.Fatalf("newArgon2id: %v", err)
 			}
 			encoded := h.encode()
-			if ok, rehash := Default().Check(tt.password, encoded); !ok || !rehash {
-				t.Errorf("Default().Check(right) = %v, %v; want true, true (cheap costs)", ok, rehash)
-			}
-			if ok, rehash := Default().Check(tt.wrong, encoded); ok || rehash {
-				t.Errorf("Default().Check(%q) = %v, %v; want false, false", tt.wrong, ok, rehash)
-			}
+			// Cheaper costs than the current ones: a rehash is due.
+			wantVerified(t, tt.password, encoded, true, "argon2")
+			wantRefused(t, tt.wrong, encoded)
 		})
 	}
 }

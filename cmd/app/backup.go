@@ -33,32 +33,25 @@ func backupCommand() command {
 				return usagef("give exactly one PATH to write the backup to")
 			}
 			path := args[0]
-			cfg, _, err := setup(e, e.stderr, config.LoadForManagement)
-			if err != nil {
-				return err
-			}
-			// Through openDatabase like every other command: started as root
+			// Through withDatabase like every other command: started as root
 			// (docker exec), it must write as the user the server runs as.
-			db, _, err := openDatabase(ctx, e, cfg, database.Options{MustExist: true})
-			if err != nil {
-				return err
-			}
-			defer db.Close()
-			if db.Kind != "sqlite" {
-				return errors.New("this database is backed up with its own tools (pg_dump); see docs/operations.md")
-			}
-			if _, err := os.Stat(path); err == nil && !force {
-				return fmt.Errorf("%s exists; choose another path or use --force to overwrite it", path)
-			} else if err != nil && !errors.Is(err, fs.ErrNotExist) {
-				return err
-			}
-			// Written beside PATH and renamed over it once checked, so an
-			// older file there is only replaced by a complete backup.
-			size, err := backup.Write(ctx, db.Path, path)
-			if err != nil {
-				return fmt.Errorf("backup to %s: %w", path, err)
-			}
-			return reportBackup(ctx, e, path, size)
+			return withDatabase(ctx, e, dbAccess{open: openExisting}, func(ws *workspace) error {
+				if ws.db.Kind != "sqlite" {
+					return errors.New("this database is backed up with its own tools (pg_dump); see docs/operations.md")
+				}
+				if _, err := os.Stat(path); err == nil && !force {
+					return fmt.Errorf("%s exists; choose another path or use --force to overwrite it", path)
+				} else if err != nil && !errors.Is(err, fs.ErrNotExist) {
+					return err
+				}
+				// Written beside PATH and renamed over it once checked, so an
+				// older file there is only replaced by a complete backup.
+				size, err := backup.Write(ctx, ws.db.Path, path)
+				if err != nil {
+					return fmt.Errorf("backup to %s: %w", path, err)
+				}
+				return reportBackup(ctx, e, path, size)
+			})
 		},
 	}
 }

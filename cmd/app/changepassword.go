@@ -8,7 +8,6 @@ import (
 	"strings"
 
 	"oclettings/app/accounts"
-	"oclettings/app/config"
 	"oclettings/app/database"
 	"oclettings/app/models"
 )
@@ -29,36 +28,29 @@ func changePasswordCommand() command {
 				return usagef("give exactly one USERNAME")
 			}
 			username := args[0]
-			cfg, _, err := setup(e, e.stderr, config.LoadForManagement)
-			if err != nil {
-				return err
-			}
-			db, err := openMigrated(ctx, e, cfg)
-			if err != nil {
-				return err
-			}
-			defer db.Close()
-			user, err := models.GetUserByUsername(ctx, db.Read, username)
-			if errors.Is(err, models.ErrNotFound) {
-				return fmt.Errorf("user %q does not exist", username)
-			}
-			if err != nil {
-				return err
-			}
-
-			if fromStdin {
-				password, err := e.readLine("")
+			return withDatabase(ctx, e, dbAccess{open: openMigrated}, func(ws *workspace) error {
+				user, err := models.GetUserByUsername(ctx, ws.db.Read, username)
+				if errors.Is(err, models.ErrNotFound) {
+					return fmt.Errorf("user %q does not exist", username)
+				}
 				if err != nil {
-					return errors.New("no password on standard input")
+					return err
 				}
-				if err := accounts.New(db).SetPassword(ctx, db.Write, user, password); err != nil {
-					return describeInvalid(err)
+
+				if fromStdin {
+					password, err := e.readLine("")
+					if err != nil {
+						return errors.New("no password on standard input")
+					}
+					if err := accounts.New(ws.db).SetPassword(ctx, ws.db.Write, user, password); err != nil {
+						return err
+					}
+				} else if err := changePasswordInteractively(ctx, e, ws.db, user); err != nil {
+					return err
 				}
-			} else if err := changePasswordInteractively(ctx, e, db, user); err != nil {
-				return err
-			}
-			fmt.Fprintf(e.stdout, "Password changed successfully for user %q.\n", user.Username)
-			return nil
+				fmt.Fprintf(e.stdout, "Password changed successfully for user %q.\n", user.Username)
+				return nil
+			})
 		},
 	}
 }
@@ -66,11 +58,7 @@ func changePasswordCommand() command {
 func changePasswordInteractively(ctx context.Context, e *env, db *database.DB, user *models.User) error {
 	fmt.Fprintf(e.stdout, "Changing password for user %q\n", user.Username)
 	for attempt := 0; attempt < maxPasswordAttempts; attempt++ {
-		password, err := e.readSecret("Password: ")
-		if err != nil {
-			return err
-		}
-		again, err := e.readSecret("Password (again): ")
+		password, again, err := e.readPasswordTwice()
 		if err != nil {
 			return err
 		}

@@ -32,40 +32,37 @@ func createSuperuserCommand() command {
 			if len(args) > 0 {
 				return usagef("unexpected arguments %q", args)
 			}
-			cfg, _, err := setup(e, e.stderr, config.LoadForManagement)
-			if err != nil {
-				return err
-			}
-			if username == "" {
-				username = cfg.Superuser.Username
-			}
-			if email == "" {
-				email = cfg.Superuser.Email
-			}
-			password := cfg.Superuser.Password
-			if noInput {
-				switch {
-				case strings.TrimSpace(username) == "":
-					return usagef("--noinput needs --username or SUPERUSER_USERNAME")
-				case password == "":
-					return usagef("--noinput needs the password in SUPERUSER_PASSWORD (an administrator without one could never sign in)")
+			var password string
+			// What is missing is said before the database is touched.
+			access := dbAccess{open: openMigrated, before: func(ws *workspace) error {
+				if username == "" {
+					username = ws.cfg.Superuser.Username
 				}
-			}
-			db, err := openMigrated(ctx, e, cfg)
-			if err != nil {
-				return err
-			}
-			defer db.Close()
-
-			if noInput {
-				if _, err := accounts.New(db).CreateSuperuser(ctx, username, email, password); err != nil {
-					return describeInvalid(err)
+				if email == "" {
+					email = ws.cfg.Superuser.Email
 				}
-			} else if err := createSuperuserInteractively(ctx, e, db, username, email); err != nil {
-				return err
-			}
-			fmt.Fprintln(e.stdout, "Superuser created successfully.")
-			return nil
+				password = ws.cfg.Superuser.Password
+				if noInput {
+					switch {
+					case strings.TrimSpace(username) == "":
+						return usagef("--noinput needs --username or SUPERUSER_USERNAME")
+					case password == "":
+						return usagef("--noinput needs the password in SUPERUSER_PASSWORD (an administrator without one could never sign in)")
+					}
+				}
+				return nil
+			}}
+			return withDatabase(ctx, e, access, func(ws *workspace) error {
+				if noInput {
+					if _, err := accounts.New(ws.db).CreateSuperuser(ctx, username, email, password); err != nil {
+						return err
+					}
+				} else if err := createSuperuserInteractively(ctx, e, ws.db, username, email); err != nil {
+					return err
+				}
+				fmt.Fprintln(e.stdout, "Superuser created successfully.")
+				return nil
+			})
 		},
 	}
 }
@@ -89,7 +86,7 @@ func bootstrapSuperuser(ctx context.Context, cfg *config.Config, db *database.DB
 		logger.Warn("no user has the name in SUPERUSER_USERNAME and SUPERUSER_PASSWORD is not set, so no administrator was created",
 			"username", su.Username)
 	case err != nil:
-		return fmt.Errorf("cannot create the administrator %q from SUPERUSER_USERNAME and SUPERUSER_PASSWORD: %w", su.Username, describeInvalid(err))
+		return fmt.Errorf("cannot create the administrator %q from SUPERUSER_USERNAME and SUPERUSER_PASSWORD: %w", su.Username, err)
 	case created:
 		logger.Info("administrator created from SUPERUSER_USERNAME; remove SUPERUSER_PASSWORD from the environment now", "username", su.Username)
 	default:
@@ -102,48 +99,20 @@ func bootstrapSuperuser(ctx context.Context, cfg *config.Config, db *database.DB
 // acceptable, as Django's command does, showing what was wrong each time.
 // Answers given as flags are not asked for, but are checked all the same.
 func createSuperuserInteractively(ctx context.Context, e *env, db *database.DB, username, email string) error {
-	askUsername, askEmail := username == "", email == ""
-	for {
-		if askUsername {
-			var err error
-			if username, err = e.readLine("Username: "); err != nil {
-				return err
-			}
-		}
-		problems, err := accounts.CheckUsername(ctx, db.Read, username)
-		if err != nil {
-			return err
-		}
-		if len(problems) == 0 {
-			break
-		}
-		if !askUsername {
-			return errors.New("username: " + strings.Join(problems, " "))
-		}
-		printProblems(e, problems)
+	username, err := askUntilValid(e, "Username: ", "username", username, func(username string) ([]string, error) {
+		return accounts.CheckUsername(ctx, db.Read, username)
+	})
+	if err != nil {
+		return err
+	}
+	email, err = askUntilValid(e, "Email address: ", "email", email, func(email string) ([]string, error) {
+		return accounts.CheckEmail(email), nil
+	})
+	if err != nil {
+		return err
 	}
 	for {
-		if askEmail {
-			var err error
-			if email, err = e.readLine("Email address: "); err != nil {
-				return err
-			}
-		}
-		problems := accounts.CheckEmail(email)
-		if len(problems) == 0 {
-			break
-		}
-		if !askEmail {
-			return errors.New("email: " + strings.Join(problems, " "))
-		}
-		printProblems(e, problems)
-	}
-	for {
-		password, err := e.readSecret("Password: ")
-		if err != nil {
-			return err
-		}
-		again, err := e.readSecret("Password (again): ")
+		password, again, err := e.readPasswordTwice()
 		if err != nil {
 			return err
 		}
@@ -158,9 +127,35 @@ func createSuperuserInteractively(ctx context.Context, e *env, db *database.DB, 
 		_, err = accounts.New(db).CreateSuperuser(ctx, username, email, password)
 		var invalid *models.ValidationError
 		if !errors.As(err, &invalid) || len(invalid.Fields) != 1 || len(invalid.Fields["password"]) == 0 {
-			return describeInvalid(err)
+			return err
 		}
 		printProblems(e, invalid.Fields["password"])
+	}
+}
+
+// askUntilValid asks with prompt until check finds nothing wrong with the
+// answer. An answer given as a flag is not asked for, but is checked all
+// the same, and its problems, named by field, are the error.
+func askUntilValid(e *env, prompt, field, given string, check func(string) ([]string, error)) (string, error) {
+	answer, ask := given, given == ""
+	for {
+		if ask {
+			var err error
+			if answer, err = e.readLine(prompt); err != nil {
+				return "", err
+			}
+		}
+		problems, err := check(answer)
+		if err != nil {
+			return "", err
+		}
+		if len(problems) == 0 {
+			return answer, nil
+		}
+		if !ask {
+			return "", errors.New(field + ": " + strings.Join(problems, " "))
+		}
+		printProblems(e, problems)
 	}
 }
 

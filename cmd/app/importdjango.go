@@ -6,8 +6,6 @@ import (
 	"flag"
 	"fmt"
 
-	"oclettings/app/config"
-	"oclettings/app/database"
 	"oclettings/app/djangoimport"
 )
 
@@ -27,34 +25,27 @@ func importDjangoCommand() command {
 			if len(args) != 1 {
 				return usagef("give exactly one PATH: the Django site's SQLite database file")
 			}
-			cfg, _, err := setup(e, e.stderr, config.LoadForManagement)
-			if err != nil {
-				return err
-			}
-			db, m, err := openDatabase(ctx, e, cfg, database.Options{})
-			if err != nil {
-				return err
-			}
-			defer db.Close()
-			// The schema, not the reference data: into a database the seed has
-			// not filled, the Django ids can be kept.
-			if err := m.Up(ctx, func(name string) { fmt.Fprintf(e.stdout, "Applied migration %s\n", name) }); err != nil {
-				return err
-			}
-			report, err := djangoimport.Import(ctx, db, args[0], djangoimport.Options{
-				DryRun: dryRun, SkipInvalid: skipInvalid, Progress: progress(e),
-			})
-			var invalid *djangoimport.InvalidError
-			if errors.As(err, &invalid) {
-				for _, line := range invalid.Lines() {
-					fmt.Fprintln(e.stderr, line)
+			return withDatabase(ctx, e, dbAccess{open: openCreating}, func(ws *workspace) error {
+				// The schema, not the reference data: into a database the seed
+				// has not filled, the Django ids can be kept.
+				if err := ws.migrator.Up(ctx, func(name string) { fmt.Fprintf(e.stdout, "Applied migration %s\n", name) }); err != nil {
+					return err
 				}
-			}
-			if err != nil {
-				return err
-			}
-			printImport(e, args[0], report)
-			return nil
+				report, err := djangoimport.Import(ctx, ws.db, args[0], djangoimport.Options{
+					DryRun: dryRun, SkipInvalid: skipInvalid, Progress: progress(e),
+				})
+				var invalid *djangoimport.InvalidError
+				if errors.As(err, &invalid) {
+					for _, line := range invalid.Lines() {
+						fmt.Fprintln(e.stderr, line)
+					}
+				}
+				if err != nil {
+					return err
+				}
+				printImport(e, args[0], report)
+				return nil
+			})
 		},
 	}
 }

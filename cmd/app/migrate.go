@@ -6,8 +6,7 @@ import (
 	"fmt"
 	"time"
 
-	"oclettings/app/config"
-	"oclettings/app/database"
+	"oclettings/app/backup"
 	"oclettings/migrations"
 )
 
@@ -32,44 +31,61 @@ func migrateCommand() command {
 			if noSeed && action != "" {
 				return usagef("--no-seed goes with plain 'app migrate' only")
 			}
-			cfg, logger, err := setup(e, e.stderr, config.LoadForManagement)
-			if err != nil {
-				return err
-			}
 			// Only a plain migrate, as serve, restores RESTORE_FROM: status
 			// must only look, and down must not start from another database.
-			var db *database.DB
-			var m *migrations.Migrator
+			access := dbAccess{open: openCreating}
 			if action == "" {
-				db, m, err = openRestored(ctx, e, cfg, logger)
-			} else {
-				db, m, err = openDatabase(ctx, e, cfg, database.Options{})
+				access.open = openRestored
 			}
-			if err != nil {
-				return err
-			}
-			defer db.Close()
-			switch action {
-			case "status":
-				return migrateStatus(ctx, e, m)
-			case "down":
-				return migrateDown(ctx, e, m)
-			}
-			if err := migrateUp(ctx, m, newBackups(db, cfg, logger), func(name string) { fmt.Fprintf(e.stdout, "Applied migration %s\n", name) }); err != nil {
-				return err
-			}
-			if noSeed {
-				fmt.Fprintln(e.stdout, "Schema up to date; reference data skipped (--no-seed).")
-			} else {
-				report, err := migrations.Seed(ctx, db.Write)
-				if err != nil {
+			return withDatabase(ctx, e, access, func(ws *workspace) error {
+				switch action {
+				case "status":
+					return migrateStatus(ctx, e, ws.migrator)
+				case "down":
+					return migrateDown(ctx, e, ws.migrator)
+				}
+				backups := newBackups(ws.db, ws.cfg, ws.logger)
+				if err := migrateUp(ctx, ws.migrator, backups, func(name string) { fmt.Fprintf(e.stdout, "Applied migration %s\n", name) }); err != nil {
 					return err
 				}
-				fmt.Fprintln(e.stdout, report.String())
-			}
-			return bootstrapSuperuser(ctx, cfg, db, logger)
+				if noSeed {
+					fmt.Fprintln(e.stdout, "Schema up to date; reference data skipped (--no-seed).")
+				} else {
+					report, err := migrations.Seed(ctx, ws.db.Write)
+					if err != nil {
+						return err
+					}
+					fmt.Fprintln(e.stdout, report.String())
+				}
+				return bootstrapSuperuser(ctx, ws.cfg, ws.db, ws.logger)
+			})
 		},
 	}
+}
+
+// migrateUp applies the pending migrations, after a backup of a database
+// that has data (see backup.BeforeMigrating): a release must not change a
+// schema it could not back up first.
+func migrateUp(ctx context.Context, m *migrations.Migrator, backups *backup.Service, applied func(name string)) error {
+	if backups.Available() {
+		all, err := m.Status(ctx)
+		if err != nil {
+			return err
+		}
+		done := 0
+		var pending []string
+		for _, mig := range all {
+			if mig.Applied() {
+				done++
+			} else {
+				pending = append(pending, mig.Name)
+			}
+		}
+		if _, _, err := backups.BeforeMigrating(ctx, done, pending); err != nil {
+			return fmt.Errorf("no migration applied: the backup before them failed: %w", err)
+		}
+	}
+	return m.Up(ctx, applied)
 }
 
 func migrateStatus(ctx context.Context, e *env, m *migrations.Migrator) error {

@@ -31,6 +31,18 @@ func (e *env) readLine(prompt string) (string, error) {
 	return strings.TrimRight(line, "\r\n"), nil
 }
 
+// readPasswordTwice asks for a new password and then for it again, as a
+// typing mistake nobody saw would lock its author out.
+func (e *env) readPasswordTwice() (password, again string, err error) {
+	if password, err = e.readSecret("Password: "); err != nil {
+		return "", "", err
+	}
+	if again, err = e.readSecret("Password (again): "); err != nil {
+		return "", "", err
+	}
+	return password, again, nil
+}
+
 // readSecret reads a password: without echo on a terminal, as a plain line
 // otherwise (a pipe in a script or a test).
 func (e *env) readSecret(prompt string) (string, error) {

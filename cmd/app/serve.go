@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"oclettings/app/accounts"
-	"oclettings/app/config"
 	"oclettings/app/monitoring"
 	"oclettings/app/sessions"
 	"oclettings/migrations"
@@ -32,61 +31,61 @@ func serveCommand() command {
 			if len(args) > 0 {
 				return usagef("unexpected arguments %q", args)
 			}
-			cfg, logger, err := setup(e, e.stdout, config.Load)
-			if err != nil {
-				return err
-			}
-			if err := monitoring.Init(cfg, e.build, nil); err != nil {
-				return err
-			}
-			// Errors go to Sentry as events, everything else as breadcrumbs.
-			logger = slog.New(slog.NewMultiHandler(logger.Handler(), &monitoring.LogHandler{}))
-			db, m, err := openRestored(ctx, e, cfg, logger)
-			if err != nil {
-				return err
-			}
-			defer db.Close()
-			defer monitoring.Flush(sentryFlushTimeout) // before the database closes
-			db.Read = db.Read.WithQueryHook(monitoring.QueryHook{})
-			db.Write = db.Write.WithQueryHook(monitoring.QueryHook{})
-			backups := newBackups(db, cfg, logger)
-			if err := migrateUp(ctx, m, backups, func(name string) { logger.Info("migration applied", "migration", name) }); err != nil {
-				return err
-			}
-			// As `app migrate` does: on a platform where no command can reach
-			// the database (Render's disk), the reference data would otherwise
-			// never arrive. Each set loads once, so rows the staff deleted
-			// stay deleted.
-			seeded, err := migrations.Seed(ctx, db.Write)
-			if err != nil {
-				return err
-			}
-			if !seeded.AlreadyLoaded {
-				logger.Info(seeded.String())
-			}
-			if err := bootstrapSuperuser(ctx, cfg, db, logger); err != nil {
-				return err
-			}
-
-			// Started before listening, and stopped (a copy under way ending
-			// first) before the database closes.
-			defer backups.Start(ctx)()
-			signIn := accounts.New(db)
-			signIn.HashConcurrency = cfg.PasswordHashConcurrency
-			h, err := router(site{DB: db, Config: cfg, Logger: logger, Build: e.build, CacheBytes: public.DefaultCacheBytes, Accounts: signIn, Backups: backups})
-			if err != nil {
-				return err
-			}
-			go sessions.Sweep(ctx, db, sessionSweepInterval, logger)
-			ln, err := net.Listen("tcp", net.JoinHostPort("", strconv.Itoa(cfg.Port)))
-			if err != nil {
-				return err
-			}
-			logger.Info("serving", "address", ln.Addr().String(), "version", e.build.Version,
-				"commit", e.build.Commit, "database", db.Kind)
-			return serve(ctx, ln, h, logger, cfg.ShutdownTimeout)
+			access := dbAccess{serving: true, logs: e.stdout, open: openRestored, before: func(ws *workspace) error {
+				if err := monitoring.Init(ws.cfg, e.build, nil); err != nil {
+					return err
+				}
+				// Errors go to Sentry as events, everything else as breadcrumbs.
+				ws.logger = slog.New(slog.NewMultiHandler(ws.logger.Handler(), &monitoring.LogHandler{}))
+				return nil
+			}}
+			return withDatabase(ctx, e, access, func(ws *workspace) error { return serveSite(ctx, e, ws) })
 		},
 	}
+}
+
+// serveSite brings the database up to date, then serves the site until ctx
+// ends.
+func serveSite(ctx context.Context, e *env, ws *workspace) error {
+	cfg, db, logger := ws.cfg, ws.db, ws.logger
+	defer monitoring.Flush(sentryFlushTimeout) // before the database closes
+	db.Read = db.Read.WithQueryHook(monitoring.QueryHook{})
+	db.Write = db.Write.WithQueryHook(monitoring.QueryHook{})
+	backups := newBackups(db, cfg, logger)
+	if err := migrateUp(ctx, ws.migrator, backups, func(name string) { logger.Info("migration applied", "migration", name) }); err != nil {
+		return err
+	}
+	// As `app migrate` does: on a platform where no command can reach the
+	// database (Render's disk), the reference data would otherwise never
+	// arrive. Each set loads once, so rows the staff deleted stay deleted.
+	seeded, err := migrations.Seed(ctx, db.Write)
+	if err != nil {
+		return err
+	}
+	if !seeded.AlreadyLoaded {
+		logger.Info(seeded.String())
+	}
+	if err := bootstrapSuperuser(ctx, cfg, db, logger); err != nil {
+		return err
+	}
+
+	// Started before listening, and stopped (a copy under way ending first)
+	// before the database closes.
+	defer backups.Start(ctx)()
+	signIn := accounts.New(db)
+	signIn.HashConcurrency = cfg.PasswordHashConcurrency
+	h, err := router(site{DB: db, Config: cfg, Logger: logger, Build: e.build, CacheBytes: public.DefaultCacheBytes, Accounts: signIn, Backups: backups})
+	if err != nil {
+		return err
+	}
+	go sessions.Sweep(ctx, db, sessionSweepInterval, logger)
+	ln, err := net.Listen("tcp", net.JoinHostPort("", strconv.Itoa(cfg.Port)))
+	if err != nil {
+		return err
+	}
+	logger.Info("serving", "address", ln.Addr().String(), "version", e.build.Version,
+		"commit", e.build.Commit, "database", db.Kind)
+	return serve(ctx, ln, h, logger, cfg.ShutdownTimeout)
 }
 
 // serve answers on ln until ctx ends, then lets in-flight requests finish.
