@@ -1,4 +1,4 @@
-package admin
+package admin_test
 
 import (
 	"context"
@@ -13,8 +13,8 @@ import (
 
 	"github.com/uptrace/bun"
 
-	"oclettings/app/database"
 	"oclettings/app/models"
+	"oclettings/app/sitetest"
 	"oclettings/migrations/testdb"
 )
 
@@ -22,21 +22,38 @@ import (
 const (
 	conflictNote    = "Please correct the error below."
 	conflictMessage = "was changed after you opened this form, so your changes have not been saved."
+	// versionField carries the version of the object the form shows.
+	versionField = "_version"
 )
 
-func sent(t *testing.T) func(answer, error) answer {
-	return func(p answer, err error) answer {
-		t.Helper()
-		if err != nil {
-			t.Fatal(err)
+// isConflict says whether res is the change form telling of a conflict.
+func isConflict(res *sitetest.Response) bool {
+	if res.Status != http.StatusOK {
+		return false
+	}
+	for _, li := range res.Texts("ul.errorlist.nonfield > li") {
+		if strings.Contains(li, conflictMessage) {
+			return true
 		}
-		return p
+	}
+	return false
+}
+
+// wantChange fails the test unless the conflict lists a change by who
+// with its message.
+func wantChange(t *testing.T, res *sitetest.Response, who, message string) {
+	t.Helper()
+	changes := res.Texts("ul.conflict-changes > li")
+	if !slices.ContainsFunc(changes, func(c string) bool {
+		return strings.HasPrefix(c, who+" on ") && strings.HasSuffix(c, ": "+message)
+	}) {
+		t.Errorf("got the changes %q, want one by %s: %s", changes, who, message)
 	}
 }
 
-func lettingHistory(t *testing.T, db *database.DB, id int64) []models.LogEntry {
+func lettingHistory(t *testing.T, s *site, id int64) []models.LogEntry {
 	t.Helper()
-	entries, err := models.ObjectHistory(context.Background(), db.Read, "lettings", "letting", fmt.Sprint(id))
+	entries, err := models.ObjectHistory(context.Background(), s.DB.Read, "lettings", "letting", fmt.Sprint(id))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -53,74 +70,65 @@ func titleChange(e models.LogEntry) (models.FieldChange, bool) {
 	return models.FieldChange{}, false
 }
 
+// open loads a change form and returns the page and what its form sends.
+func (c *client) open(t testing.TB, path string) (*sitetest.Response, url.Values) {
+	t.Helper()
+	res := c.get(path).Want(t, http.StatusOK)
+	return res, hiddenFields(res)
+}
+
 func TestEditConflictTwoEditors(t *testing.T) {
-	s := newTestSite(t, testdb.Seeded(t))
-	s.user("alice", true)
-	s.user("bob", true)
-	a, b := s.client(), s.client()
-	if err := a.login("alice"); err != nil {
-		t.Fatal(err)
-	}
-	if err := b.login("bob"); err != nil {
-		t.Fatal(err)
-	}
+	t.Parallel()
+	s := newSite(t)
+	s.superuser(t, "alice")
+	s.superuser(t, "bob")
+	a, b := s.signedIn(t, "alice"), s.signedIn(t, "bob")
 	ctx := context.Background()
-	before, err := models.GetLetting(ctx, s.db.Read, 1)
+	before, err := models.GetLetting(ctx, s.DB.Read, 1)
 	if err != nil {
 		t.Fatal(err)
 	}
 	const path = "/admin/lettings/letting/1/change/"
-	_, formA := must3(t)(a.open(path))
-	_, formB := must3(t)(b.open(path))
+	_, formA := a.open(t, path)
+	_, formB := b.open(t, path)
 
-	p := sent(t)(a.submit(path, formA, url.Values{"title": {"Alice's <b>title</b>"}, "address": {"1"}, "_save": {"Save"}}))
-	if p.status != http.StatusFound {
-		t.Fatalf("got %d for the first save, want 302:\n%s", p.status, p.body)
+	redirect(t, a.send(path, with(formA, url.Values{"title": {"Alice's <b>title</b>"}, "address": {"1"}, "_save": {"Save"}})), "/admin/lettings/letting/")
+	res := b.send(path, with(formB, url.Values{"title": {"Bob's title"}, "address": {"1"}, "_save": {"Save"}}))
+	if res.Status != http.StatusOK {
+		t.Fatalf("got %d for the stale save, want 200 with the conflict (location %q)", res.Status, res.Location())
 	}
-	p = sent(t)(b.submit(path, formB, url.Values{"title": {"Bob's title"}, "address": {"1"}, "_save": {"Save"}}))
-	if p.status != http.StatusOK {
-		t.Fatalf("got %d for the stale save, want 200 with the conflict (location %q)", p.status, p.location)
-	}
-	for _, want := range []string{
-		`<p class="errornote">` + conflictNote + `</p>`,
-		`<ul class="errorlist nonfield">`,
-		conflictMessage,
-		"alice",
-		"Changed Title.",
-		`class="conflict"`,
-		"Current value: Alice&#39;s &lt;b&gt;title&lt;/b&gt;",
-		`value="Bob&#39;s title"`,
+	has(t, res,
+		errorNote(conflictNote),
+		sitetest.Element{Sel: "ul.errorlist.nonfield"},
+		el("div.conflict#id_title_current", "Current value: Alice's <b>title</b>"),
+		attr("#id_title", "value", "Bob's title"),
 		// A screen reader reads the current value with the input.
-		`aria-describedby="id_title_current"`,
-	} {
-		if !strings.Contains(p.body, want) {
-			t.Errorf("got a conflict page without %q:\n%s", want, p.body)
-		}
+		attr("#id_title", "aria-describedby", "id_title_current"),
+	)
+	if !isConflict(res) {
+		t.Errorf("got a conflict page without %q", conflictMessage)
 	}
-	if strings.Contains(p.body, "<b>title</b>") {
-		t.Error("got the other editor's value unescaped")
-	}
-	if l, _ := models.GetLetting(ctx, s.db.Read, 1); l.Title != "Alice's <b>title</b>" {
+	wantChange(t, res, "alice", "Changed Title.")
+	bodyHas(t, res, "alice", "Changed Title.", "Current value: Alice&#39;s &lt;b&gt;title&lt;/b&gt;", `value="Bob&#39;s title"`)
+	bodyLacks(t, res, "<b>title</b>")
+	if l, _ := models.GetLetting(ctx, s.DB.Read, 1); l.Title != "Alice's <b>title</b>" {
 		t.Errorf("got title %q after the stale save, want Alice's", l.Title)
 	}
-	entries := lettingHistory(t, s.db, 1)
+	entries := lettingHistory(t, s, 1)
 	if len(entries) != 1 || entries[0].UserID == 0 || entries[0].User == nil || entries[0].User.Username != "alice" {
 		t.Fatalf("got %d history entries after the conflict, want alice's one only", len(entries))
 	}
 
 	// Pressing Save again on the conflict page puts Bob's values over Alice's.
-	formB2 := hidden(p.body)
+	formB2 := hiddenFields(res)
 	if formB2.Get(versionField) == formB.Get(versionField) {
 		t.Fatalf("got the conflict page with the old version %q, want the current one", formB2.Get(versionField))
 	}
-	p = sent(t)(b.submit(path, formB2, url.Values{"title": {"Bob's title"}, "address": {"1"}, "_save": {"Save"}}))
-	if p.status != http.StatusFound {
-		t.Fatalf("got %d re-applying after the conflict, want 302:\n%s", p.status, p.body)
-	}
-	if l, _ := models.GetLetting(ctx, s.db.Read, 1); l.Title != "Bob's title" {
+	redirect(t, b.send(path, with(formB2, url.Values{"title": {"Bob's title"}, "address": {"1"}, "_save": {"Save"}})), "/admin/lettings/letting/")
+	if l, _ := models.GetLetting(ctx, s.DB.Read, 1); l.Title != "Bob's title" {
 		t.Errorf("got title %q after re-applying, want Bob's", l.Title)
 	}
-	entries = lettingHistory(t, s.db, 1)
+	entries = lettingHistory(t, s, 1)
 	if len(entries) != 2 {
 		t.Fatalf("got %d history entries, want 2", len(entries))
 	}
@@ -137,57 +145,40 @@ func TestEditConflictTwoEditors(t *testing.T) {
 // An old form or a script that sends no version is taken as Django takes
 // it: the save applies (and its history is still true).
 func TestEditWithoutVersionApplies(t *testing.T) {
-	s := newTestSite(t, testdb.Seeded(t))
-	s.user("alice", true)
-	a := s.client()
-	if err := a.login("alice"); err != nil {
-		t.Fatal(err)
-	}
+	t.Parallel()
+	s := newSite(t)
+	s.superuser(t, "alice")
+	a := s.signedIn(t, "alice")
 	const path = "/admin/lettings/letting/1/change/"
-	_, form := must3(t)(a.open(path))
+	_, form := a.open(t, path)
 	form.Del(versionField)
-	p := sent(t)(a.submit(path, form, url.Values{"title": {"Scripted"}, "address": {"1"}}))
-	if p.status != http.StatusFound {
-		t.Fatalf("got %d, want 302:\n%s", p.status, p.body)
-	}
+	redirect(t, a.send(path, with(form, url.Values{"title": {"Scripted"}, "address": {"1"}})), "/admin/lettings/letting/")
 	t.Run("a garbled version is a conflict", func(t *testing.T) {
-		_, form := must3(t)(a.open(path))
+		_, form := a.open(t, path)
 		form.Set(versionField, "nonsense")
-		p := sent(t)(a.submit(path, form, url.Values{"title": {"Garbled"}, "address": {"1"}}))
-		if p.status != http.StatusOK || !strings.Contains(p.body, conflictMessage) {
-			t.Fatalf("got %d without the conflict message, want 200 with it", p.status)
+		if res := a.send(path, with(form, url.Values{"title": {"Garbled"}, "address": {"1"}})); !isConflict(res) {
+			t.Fatalf("got %d without the conflict message, want 200 with it", res.Status)
 		}
-		if l, _ := models.GetLetting(context.Background(), s.db.Read, 1); l.Title != "Scripted" {
+		if l, _ := models.GetLetting(context.Background(), s.DB.Read, 1); l.Title != "Scripted" {
 			t.Errorf("got title %q, want the stored one kept", l.Title)
 		}
 	})
-}
-
-func must3(t *testing.T) func(answer, url.Values, error) (answer, url.Values) {
-	return func(p answer, form url.Values, err error) (answer, url.Values) {
-		t.Helper()
-		if err != nil {
-			t.Fatal(err)
-		}
-		return p, form
-	}
 }
 
 // TestEditCrowd has 32 signed-in editors save one letting over and over:
 // every acknowledged save must be in the history, and every entry's old
 // value must be the value the entry before it left.
 func TestEditCrowd(t *testing.T) {
+	t.Parallel()
 	const editors, rounds = 32, 4
-	s := newTestSite(t, testdb.Seeded(t))
-	clients := make([]*testClient, editors)
+	s := newSite(t)
+	clients := make([]*client, editors)
 	for i := range clients {
-		s.user(fmt.Sprintf("editor%02d", i), true)
-		clients[i] = s.client()
-		if err := clients[i].login(fmt.Sprintf("editor%02d", i)); err != nil {
-			t.Fatal(err)
-		}
+		name := fmt.Sprintf("editor%02d", i)
+		s.superuser(t, name)
+		clients[i] = s.signedIn(t, name)
 	}
-	before, err := models.GetLetting(context.Background(), s.db.Read, 1)
+	before, err := models.GetLetting(context.Background(), s.DB.Read, 1)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -207,33 +198,30 @@ func TestEditCrowd(t *testing.T) {
 				mu.Unlock()
 			}
 			for round := range rounds {
-				_, form, err := c.open(path)
-				if err != nil {
-					fail("%v", err)
+				res := c.get(path)
+				if res.Status != http.StatusOK {
+					fail("got %d opening the form", res.Status)
 					return
 				}
+				form := hiddenFields(res)
 				// A conflict is answered by pressing Save again on the
 				// conflict page, once; it may conflict again.
 				for attempt := range 2 {
 					title := fmt.Sprintf("editor %d round %d attempt %d", i, round, attempt)
-					p, err := c.submit(path, form, url.Values{"title": {title}, "address": {"1"}, "_save": {"Save"}})
-					if err != nil {
-						fail("%v", err)
-						return
-					}
+					res := c.send(path, with(form, url.Values{"title": {title}, "address": {"1"}, "_save": {"Save"}}))
 					switch {
-					case p.status == http.StatusFound:
+					case res.Status == http.StatusFound:
 						mu.Lock()
 						acked = append(acked, title)
 						mu.Unlock()
-					case p.status == http.StatusOK && strings.Contains(p.body, conflictMessage):
+					case isConflict(res):
 						mu.Lock()
 						conflicts++
 						mu.Unlock()
-						form = hidden(p.body)
+						form = hiddenFields(res)
 						continue
 					default:
-						fail("got %d saving %q", p.status, title)
+						fail("got %d saving %q", res.Status, title)
 					}
 					break
 				}
@@ -244,7 +232,7 @@ func TestEditCrowd(t *testing.T) {
 	for _, f := range failures {
 		t.Error(f)
 	}
-	entries := lettingHistory(t, s.db, 1)
+	entries := lettingHistory(t, s, 1)
 	t.Logf("%d saves acknowledged, %d conflicts reported, %d history entries", len(acked), conflicts, len(entries))
 	if len(acked) == 0 {
 		t.Fatal("got no save acknowledged")
@@ -275,7 +263,7 @@ func TestEditCrowd(t *testing.T) {
 	if len(entries) != len(acked) {
 		t.Errorf("got %d history entries for %d acknowledged saves", len(entries), len(acked))
 	}
-	if l, _ := models.GetLetting(context.Background(), s.db.Read, 1); l.Title != prev {
+	if l, _ := models.GetLetting(context.Background(), s.DB.Read, 1); l.Title != prev {
 		t.Errorf("got title %q, want the last entry's %q", l.Title, prev)
 	}
 }
@@ -285,27 +273,23 @@ func TestEditCrowd(t *testing.T) {
 // writer (SQLite) or the user's row (PostgreSQL) so that the sign-in's write
 // lands while the save is already under way, waiting for its turn.
 func TestEditKeepsColumnsTheFormDoesNotShow(t *testing.T) {
-	s := newTestSite(t, testdb.Seeded(t))
-	s.user("alice", true)
-	clerk := s.user("clerk", true)
-	a := s.client()
-	if err := a.login("alice"); err != nil {
-		t.Fatal(err)
-	}
+	t.Parallel()
+	s := newSite(t)
+	s.superuser(t, "alice")
+	clerk := s.superuser(t, "clerk")
+	a := s.signedIn(t, "alice")
 	path := fmt.Sprintf("/admin/auth/user/%d/change/", clerk.ID)
-	_, form := must3(t)(a.open(path))
+	_, form := a.open(t, path)
 
 	signIn := time.Date(2026, 11, 28, 9, 30, 0, 0, time.UTC)
-	p := s.whileSaving(t, func() (answer, error) {
-		return a.submit(path, form, url.Values{"username": {"clerk"}, "first_name": {"Clara"}, "email": {"clerk@example.com"},
-			"is_active": {"on"}, "is_staff": {"on"}, "is_superuser": {"on"}, "_save": {"Save"}})
+	res := s.whileSaving(t, func() *sitetest.Response {
+		return a.send(path, with(form, url.Values{"username": {"clerk"}, "first_name": {"Clara"}, "email": {"clerk@example.com"},
+			"is_active": {"on"}, "is_staff": {"on"}, "is_superuser": {"on"}, "_save": {"Save"}}))
 	}, func(ctx context.Context, tx bun.Tx) error {
 		return models.RecordLogin(ctx, tx, clerk.ID, signIn)
 	})
-	if p.status != http.StatusFound {
-		t.Fatalf("got %d saving the user, want 302:\n%s", p.status, p.body)
-	}
-	after, err := models.GetUser(context.Background(), s.db.Read, clerk.ID)
+	redirect(t, res, "/admin/auth/user/")
+	after, err := models.GetUser(context.Background(), s.DB.Read, clerk.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -320,10 +304,10 @@ func TestEditKeepsColumnsTheFormDoesNotShow(t *testing.T) {
 // whileSaving sends a save and, once it is waiting for the write the test
 // holds, lets write run and commit: the save then goes on with what it read
 // before, or (as it must) reads the object again.
-func (s *testSite) whileSaving(t *testing.T, save func() (answer, error), write func(ctx context.Context, tx bun.Tx) error) answer {
+func (s *site) whileSaving(t *testing.T, save func() *sitetest.Response, write func(ctx context.Context, tx bun.Tx) error) *sitetest.Response {
 	t.Helper()
 	ctx := context.Background()
-	tx, err := s.db.Write.BeginTx(ctx, nil)
+	tx, err := s.DB.Write.BeginTx(ctx, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -340,27 +324,20 @@ func (s *testSite) whileSaving(t *testing.T, save func() (answer, error), write 
 		}
 		blocked = func() bool {
 			var n int
-			err := s.db.Read.NewRaw("SELECT count(*) FROM pg_stat_activity WHERE ? = ANY(pg_blocking_pids(pid))", pid).Scan(ctx, &n)
+			err := s.DB.Read.NewRaw("SELECT count(*) FROM pg_stat_activity WHERE ? = ANY(pg_blocking_pids(pid))", pid).Scan(ctx, &n)
 			return err == nil && n > 0
 		}
 	} else {
 		// The only writer's connection is the test's: the save waits for it.
-		waits := s.db.Write.Stats().WaitCount
-		blocked = func() bool { return s.db.Write.Stats().WaitCount > waits }
+		waits := s.DB.Write.Stats().WaitCount
+		blocked = func() bool { return s.DB.Write.Stats().WaitCount > waits }
 	}
-	type result struct {
-		p   answer
-		err error
-	}
-	done := make(chan result, 1)
-	go func() {
-		p, err := save()
-		done <- result{p, err}
-	}()
+	done := make(chan *sitetest.Response, 1)
+	go func() { done <- save() }()
 	for !blocked() {
 		select {
-		case r := <-done:
-			t.Fatalf("got the save answered (%d, %v) without waiting for the held write", r.p.status, r.err)
+		case res := <-done:
+			t.Fatalf("got the save answered (%d) without waiting for the held write", res.Status)
 		case <-time.After(time.Millisecond):
 		}
 	}
@@ -372,63 +349,42 @@ func (s *testSite) whileSaving(t *testing.T, save func() (answer, error), write 
 	if err := tx.Commit(); err != nil {
 		t.Fatal(err)
 	}
-	r := <-done
-	if r.err != nil {
-		t.Fatal(r.err)
-	}
-	return r.p
+	return <-done
 }
 
 // A many-to-many field is part of the version: groups added by one editor
 // make another's stale save a conflict, which shows them.
 func TestEditConflictOnGroups(t *testing.T) {
-	s := newTestSite(t, testdb.Seeded(t))
-	s.user("alice", true)
-	s.user("bob", true)
-	clerk := s.user("clerk", true)
+	t.Parallel()
+	s := newSite(t)
+	s.superuser(t, "alice")
+	s.superuser(t, "bob")
+	clerk := s.superuser(t, "clerk")
 	ctx := context.Background()
 	editors := &models.Group{Name: "Editors & <friends>"}
-	if err := models.CreateGroup(ctx, s.db.Write, editors); err != nil {
+	if err := models.CreateGroup(ctx, s.DB.Write, editors); err != nil {
 		t.Fatal(err)
 	}
-	a, b := s.client(), s.client()
-	if err := a.login("alice"); err != nil {
-		t.Fatal(err)
-	}
-	if err := b.login("bob"); err != nil {
-		t.Fatal(err)
-	}
+	a, b := s.signedIn(t, "alice"), s.signedIn(t, "bob")
 	path := fmt.Sprintf("/admin/auth/user/%d/change/", clerk.ID)
-	_, formA := must3(t)(a.open(path))
-	_, formB := must3(t)(b.open(path))
+	_, formA := a.open(t, path)
+	_, formB := b.open(t, path)
 	user := url.Values{"username": {"clerk"}, "is_active": {"on"}, "is_staff": {"on"}, "is_superuser": {"on"}, "_save": {"Save"}}
 
-	withGroup := url.Values{"groups": {fmt.Sprint(editors.ID)}}
-	for k, v := range user {
-		withGroup[k] = v
+	redirect(t, a.send(path, with(with(formA, user), url.Values{"groups": {fmt.Sprint(editors.ID)}})), "/admin/auth/user/")
+	res := b.send(path, with(formB, user))
+	if !isConflict(res) {
+		t.Fatalf("got %d without the conflict message for a stale save, want 200 with it", res.Status)
 	}
-	if p := sent(t)(a.submit(path, formA, withGroup)); p.status != http.StatusFound {
-		t.Fatalf("got %d adding the group, want 302:\n%s", p.status, p.body)
-	}
-	p := sent(t)(b.submit(path, formB, user))
-	if p.status != http.StatusOK || !strings.Contains(p.body, conflictMessage) {
-		t.Fatalf("got %d without the conflict message for a stale save, want 200 with it", p.status)
-	}
-	for _, want := range []string{`<div class="conflict" id="id_groups_current">Current value: Editors &amp; &lt;friends&gt;</div>`, "alice on ", "Changed Groups."} {
-		if !strings.Contains(p.body, want) {
-			t.Errorf("got a conflict page without %q:\n%s", want, p.body)
-		}
-	}
-	if strings.Contains(p.body, `id="id_username_current"`) {
-		t.Error("got a current-value note on a field that does not differ")
-	}
-	if ids, _ := models.UserGroupIDs(ctx, s.db.Read, clerk.ID); len(ids) != 1 {
+	has(t, res, el("div.conflict#id_groups_current", "Current value: Editors & <friends>"))
+	wantChange(t, res, "alice", "Changed Groups.")
+	bodyHas(t, res, `<div class="conflict" id="id_groups_current">Current value: Editors &amp; &lt;friends&gt;</div>`, "alice on ", "Changed Groups.")
+	lacks(t, res, sitetest.Element{Sel: "#id_username_current"})
+	if ids, _ := models.UserGroupIDs(ctx, s.DB.Read, clerk.ID); len(ids) != 1 {
 		t.Errorf("got groups %v after the stale save, want alice's group kept", ids)
 	}
-	if p := sent(t)(b.submit(path, hidden(p.body), user)); p.status != http.StatusFound {
-		t.Fatalf("got %d re-applying, want 302:\n%s", p.status, p.body)
-	}
-	entries, err := models.ObjectHistory(ctx, s.db.Read, "auth", "user", fmt.Sprint(clerk.ID))
+	redirect(t, b.send(path, with(hiddenFields(res), user)), "/admin/auth/user/")
+	entries, err := models.ObjectHistory(ctx, s.DB.Read, "auth", "user", fmt.Sprint(clerk.ID))
 	if err != nil || len(entries) != 2 {
 		t.Fatalf("got %d entries (%v), want 2", len(entries), err)
 	}
@@ -442,23 +398,26 @@ func TestEditConflictOnGroups(t *testing.T) {
 // changelist after a save, whether the filters come in the form's address
 // (as Django sends them) or in its hidden field.
 func TestSaveKeepsTheChangelistFilters(t *testing.T) {
-	s := newTestSite(t, testdb.Seeded(t))
-	s.user("alice", true)
-	c := s.client()
-	if err := c.login("alice"); err != nil {
-		t.Fatal(err)
-	}
+	t.Parallel()
+	s := newSite(t)
+	s.superuser(t, "alice")
+	c := s.signedIn(t, "alice")
 	const filters = "q=Wolf"
 	path := "/admin/lettings/letting/1/change/?" + url.Values{"_changelist_filters": {filters}}.Encode()
 	want := "/admin/lettings/letting/?" + filters
-	for name, drop := range map[string]bool{"hidden field": false, "address only": true} {
-		_, form := must3(t)(c.open(path))
-		if drop {
-			form.Del("_changelist_filters")
-		}
-		p := sent(t)(c.submit(path, form, url.Values{"title": {"Kept " + name}, "address": {"1"}, "_save": {"Save"}}))
-		if p.status != http.StatusFound || p.location != want {
-			t.Errorf("%s: got %d to %q, want 302 to %q", name, p.status, p.location, want)
-		}
+	for _, tt := range []struct {
+		name string
+		drop bool
+	}{{"hidden field", false}, {"address only", true}} {
+		t.Run(tt.name, func(t *testing.T) {
+			_, form := c.open(t, path)
+			if tt.drop {
+				form.Del("_changelist_filters")
+			}
+			res := c.send(path, with(form, url.Values{"title": {"Kept " + tt.name}, "address": {"1"}, "_save": {"Save"}}))
+			if res.Status != http.StatusFound || res.Location() != want {
+				t.Errorf("got %d to %q, want 302 to %q", res.Status, res.Location(), want)
+			}
+		})
 	}
 }

@@ -96,28 +96,13 @@ func (s *Site) renderCached(w http.ResponseWriter, r *http.Request, name string,
 	return nil
 }
 
-// errorText is what the admin's error pages say, in Django's words.
-var errorText = map[int]struct{ title, message string }{
-	http.StatusBadRequest:            {"Bad Request (400)", "The request could not be understood."},
-	http.StatusForbidden:             {"403 Forbidden", "You do not have permission to access this page."},
-	http.StatusNotFound:              {"Page not found", "We’re sorry, but the requested page could not be found."},
-	http.StatusMethodNotAllowed:      {"Method not allowed", "This page cannot be used that way."},
-	http.StatusRequestEntityTooLarge: {"Request too large", "The request was larger than this site accepts."},
-	http.StatusTooManyRequests:       {"Too many requests", "Too many requests. Please try again later."},
-	http.StatusInternalServerError:   {"Server error (500)", "There’s been an error. It’s been reported to the site administrators and should be fixed shortly. Thanks for your patience."},
-}
-
+// renderError renders the admin's error page for a status, in Django's
+// admin words.
 func (s *Site) renderError(status int, message string) ([]byte, error) {
-	text, ok := errorText[status]
-	if !ok {
-		text.title, text.message = http.StatusText(status), "The request could not be completed."
-	}
-	if message != "" {
-		text.message = message
-	}
+	text := web.ErrorWords(web.AdminVoice, status, message)
 	return s.templates.Execute("error", page{
-		Title:   text.title,
-		Heading: text.title,
-		Content: text.message,
+		Title:   text.Title,
+		Heading: text.Title,
+		Content: text.Message,
 	})
 }

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
@@ -14,13 +13,17 @@ import (
 	"testing"
 	"time"
 
-	"oclettings/app/accounts"
-	"oclettings/app/backup"
 	"oclettings/app/database"
 	"oclettings/app/models"
-	"oclettings/app/web"
 	"oclettings/migrations/testdb"
 	"oclettings/public"
+)
+
+// What the admin says and the password of every test user.
+const (
+	invalidLogin = "Please enter the correct username and password for a staff account. Note that both fields may be case-sensitive."
+	throttled    = "Too many failed login attempts. Please try again later."
+	bossPassword = "Tangerine-Harbour-42"
 )
 
 // clock is a test's hand-moved time.
@@ -73,24 +76,6 @@ func adminSiteOn(t *testing.T, db *database.DB, vars ...string) *adminSite {
 	return &adminSite{t: t, srv: srv, db: db, clock: c}
 }
 
-// loggingSite starts a site on db whose logs are JSON lines in logs, with
-// a superuser "root"; backups may be nil (the router then makes its own).
-func loggingSite(t *testing.T, db *database.DB, logs io.Writer, backups *backup.Service, vars ...string) *adminSite {
-	t.Helper()
-	c := &clock{now: time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)}
-	h, err := router(site{DB: db, Config: testConfig(t, vars...), Logger: slog.New(slog.NewJSONHandler(logs, nil)),
-		Build: web.Build{Version: "test"}, CacheBytes: public.DefaultCacheBytes,
-		Accounts: &accounts.Service{DB: db, Hasher: cheapHasher, Now: c.Now}, Backups: backups})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(h)
-	t.Cleanup(srv.Close)
-	s := &adminSite{t: t, srv: srv, db: db, clock: c}
-	s.user("root", bossPassword, true, true, true)
-	return s
-}
-
 // user creates a user with a password; options set staff, superuser, inactive.
 func (s *adminSite) user(username, password string, staff, superuser, active bool) *models.User {
 	s.t.Helper()
@@ -103,6 +88,33 @@ func (s *adminSite) user(username, password string, staff, superuser, active boo
 		s.t.Fatal(err)
 	}
 	return u
+}
+
+// staff signs in a new browser as a new staff user holding the given
+// permissions ("lettings.view_letting"); superuser for "*".
+func (s *adminSite) staff(t *testing.T, username string, perms ...string) *browser {
+	t.Helper()
+	ctx := context.Background()
+	super := len(perms) == 1 && perms[0] == "*"
+	u := s.user(username, bossPassword, true, super, true)
+	var ids []int64
+	for _, p := range perms {
+		if super {
+			break
+		}
+		app, codename, _ := strings.Cut(p, ".")
+		perm, err := models.GetPermission(ctx, s.db.Read, app, codename)
+		if err != nil {
+			t.Fatalf("permission %s: %v", p, err)
+		}
+		ids = append(ids, perm.ID)
+	}
+	if err := models.SetUserPermissions(ctx, s.db.Write, u.ID, ids); err != nil {
+		t.Fatal(err)
+	}
+	b := s.browser()
+	b.login(username, bossPassword).redirect(t, "/admin/")
+	return b
 }
 
 // browser is a client that keeps cookies and does not follow redirects, so
@@ -213,17 +225,6 @@ func (b *browser) login(username, password string, next ...string) page {
 	return b.post("/admin/login/", form)
 }
 
-// session is the browser's session cookie, or nil.
-func (b *browser) session() *http.Cookie {
-	u, _ := url.Parse(b.site.srv.URL)
-	for _, c := range b.client.Jar.Cookies(u) {
-		if c.Name == "sessionid" {
-			return c
-		}
-	}
-	return nil
-}
-
 func (p page) want(t *testing.T, status int, contains ...string) page {
 	t.Helper()
 	if p.status != status {
@@ -245,13 +246,4 @@ func (p page) redirect(t *testing.T, location string) {
 	if p.location != location {
 		t.Errorf("got Location %q, want %q", p.location, location)
 	}
-}
-
-func mustURL(t *testing.T, raw string) *url.URL {
-	t.Helper()
-	u, err := url.Parse(raw)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return u
 }

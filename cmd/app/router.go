@@ -7,7 +7,6 @@ import (
 	"net/http"
 
 	"github.com/go-chi/chi/v5"
-	"github.com/go-chi/chi/v5/middleware"
 
 	"oclettings/admin"
 	"oclettings/app/accounts"
@@ -32,11 +31,7 @@ type site struct {
 	Backups    *backup.Service   // the one serve schedules; nil: one without a schedule
 }
 
-// healthPaths answer whatever Host a platform's checker sends, over plain
-// HTTP too, and are logged at debug level only.
-var healthPaths = []string{"/healthz", "/readyz"}
-
-// router wires the front ends and the site-wide routes together.
+// router wires the front ends into the site-wide router.
 func router(s site) (http.Handler, error) {
 	assets, err := web.NewAssets(static.Files, "/static/")
 	if err != nil {
@@ -61,52 +56,31 @@ func router(s site) (http.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	pages := pub.Errors()
-	proxies := web.Proxies{Trusted: s.Config.TrustProxyHeaders, Count: s.Config.ProxyCount}
-	perimeter := &web.Perimeter{
-		AllowedHosts: s.Config.AllowedHosts,
-		Debug:        s.Config.Debug,
-		Proxies:      proxies,
-		SSLRedirect:  s.Config.SecureSSLRedirect,
-		HSTSSeconds:  s.Config.HSTSSeconds,
-		MaxBodyBytes: s.Config.MaxBodyBytes,
-		BodyLimits:   map[string]int64{admin.ImportDjangoPath: s.Config.ImportMaxBytes},
-		Exempt:       healthPaths,
-		Pages:        pages,
-	}
-
 	migrator, err := migrations.NewMigrator(s.DB.Write, s.DB.Kind)
 	if err != nil {
 		return nil, err
 	}
-	ready := func(ctx context.Context) error {
-		if err := s.DB.Read.PingContext(ctx); err != nil {
+	return web.NewSiteRouter(web.SiteOptions{
+		Config: s.Config,
+		Logger: s.Logger,
+		Build:  s.Build,
+		Pages:  pub.Errors(),
+		Assets: assets,
+		Ready: func(ctx context.Context) error {
+			if err := s.DB.Read.PingContext(ctx); err != nil {
+				return err
+			}
+			upToDate, err := migrator.UpToDate(ctx, s.DB.Read)
+			if err == nil && !upToDate {
+				err = errors.New("the database schema is not up to date")
+			}
 			return err
-		}
-		upToDate, err := migrator.UpToDate(ctx, s.DB.Read)
-		if err == nil && !upToDate {
-			err = errors.New("the database schema is not up to date")
-		}
-		return err
-	}
-	requests := &web.RequestLog{Logger: s.Logger, Quiet: healthPaths}
-	origin := web.Origin{SiteURL: s.Config.SiteURL, Proxies: proxies}
-
-	r := chi.NewRouter()
-	// The client's address first, read once for everything after it. Then
-	// monitoring: the request log's line then lands on the request's own
-	// Sentry hub, not on the one every request shares.
-	// Past the perimeter, the host is one of ours: the site's address for
-	// absolute links comes from it (or from SITE_URL). And the caches a
-	// request touches share one content version, read at first use.
-	r.Use(proxies.Middleware, monitoring.Middleware, requests.Middleware, pages.Recover, web.SecurityHeaders, perimeter.Middleware,
-		origin.Middleware, web.OneVersion, middleware.GetHead)
-	r.Method(http.MethodGet, "/healthz", web.Healthz(s.Build))
-	r.Method(http.MethodGet, "/readyz", web.Readyz(ready, s.Logger))
-	r.Method(http.MethodGet, "/static/*", pages.Handle(assets.Serve))
-	pub.Routes(r)
-	adm.Routes(r)
-	r.NotFound(pages.NotFound(r))
-	r.MethodNotAllowed(pages.MethodNotAllowed(r, ""))
-	return r, nil
+		},
+		Monitor:    monitoring.Middleware,
+		BodyLimits: map[string]int64{admin.ImportDjangoPath: s.Config.ImportMaxBytes},
+		Mount: func(r chi.Router) {
+			pub.Routes(r)
+			adm.Routes(r)
+		},
+	})
 }
