@@ -31,7 +31,7 @@ const (
 // label, help, widget, length and required marker from the model's own
 // statement of it (models.Field) when bind runs; the form only turns text
 // into the field's type and shows the model's messages.
-type Field[T any] struct {
+type Field[T models.Entity] struct {
 	Name      string // the model's field name, used in the form and in errors
 	Label     string
 	Help      string
@@ -82,7 +82,7 @@ func (f *Field[T]) editable(by editor) bool {
 // values reads the field's current values, from the object or its links.
 func (f *Field[T]) values(ctx context.Context, db bun.IDB, obj *T) ([]string, error) {
 	if f.Links != nil {
-		return idStrings(f.Links.IDs(ctx, db, ownerID(obj)))
+		return idStrings(f.Links.IDs(ctx, db, pk(obj)))
 	}
 	if f.Get == nil {
 		return nil, nil
@@ -92,11 +92,8 @@ func (f *Field[T]) values(ctx context.Context, db bun.IDB, obj *T) ([]string, er
 
 // save stores a many-to-many field's submitted values.
 func (f *Field[T]) save(ctx context.Context, db bun.IDB, obj *T, values []string) error {
-	return f.Links.Set(ctx, db, ownerID(obj), parseIDs(values))
+	return f.Links.Set(ctx, db, pk(obj), parseIDs(values))
 }
-
-// ownerID is the primary key of an object of any model, for its links.
-func ownerID[T any](obj *T) int64 { return any(*obj).(models.Entity).PK() }
 
 // fromModel completes the field from the model's statement of it.
 func (f *Field[T]) fromModel(rule models.Field) {
@@ -142,7 +139,7 @@ const (
 // Field helpers for each kind. A declaration names the model's field and
 // where its value lives; everything else comes from the model.
 
-func textField[T any](name string, ptr func(*T) *string) Field[T] {
+func textField[T models.Entity](name string, ptr func(*T) *string) Field[T] {
 	return Field[T]{
 		Name: name,
 		Get:  func(o *T) []string { return []string{*ptr(o)} },
@@ -150,7 +147,7 @@ func textField[T any](name string, ptr func(*T) *string) Field[T] {
 	}
 }
 
-func intField[T any](name string, ptr func(*T) *int) Field[T] {
+func intField[T models.Entity](name string, ptr func(*T) *int) Field[T] {
 	return Field[T]{
 		Name: name,
 		Get:  func(o *T) []string { return []string{strconv.Itoa(*ptr(o))} },
@@ -169,7 +166,7 @@ func intField[T any](name string, ptr func(*T) *int) Field[T] {
 	}
 }
 
-func boolField[T any](name string, ptr func(*T) *bool) Field[T] {
+func boolField[T models.Entity](name string, ptr func(*T) *bool) Field[T] {
 	return Field[T]{
 		Name: name,
 		Get: func(o *T) []string {
@@ -184,12 +181,12 @@ func boolField[T any](name string, ptr func(*T) *bool) Field[T] {
 }
 
 // timeField is a moment shown in Django's format and never entered.
-func timeField[T any](name string, ptr func(*T) *time.Time) Field[T] {
+func timeField[T models.Entity](name string, ptr func(*T) *time.Time) Field[T] {
 	return Field[T]{Name: name, Show: func(o *T) string { return formatTime(*ptr(o)) }}
 }
 
 // fkField is a select of a related model's objects, by id.
-func fkField[T any](name, related string, ptr func(*T) *int64) Field[T] {
+func fkField[T models.Entity](name, related string, ptr func(*T) *int64) Field[T] {
 	return Field[T]{
 		Name: name, Related: related,
 		Get: func(o *T) []string {
@@ -216,13 +213,13 @@ func fkField[T any](name, related string, ptr func(*T) *int64) Field[T] {
 
 // m2mField is a multi-select kept in a link table; its choices are a
 // related model's objects (related), or those choices gives.
-func m2mField[T any](name, label, help string, links models.Link, related string, choices func(context.Context, bun.IDB) ([]choice, error)) Field[T] {
+func m2mField[T models.Entity](name, label, help string, links models.Link, related string, choices func(context.Context, bun.IDB) ([]choice, error)) Field[T] {
 	return Field[T]{Name: name, Label: label, Help: help, Widget: MultiSelect, Links: &links, Related: related, Choices: choices}
 }
 
-func inFieldset[T any](name string, f Field[T]) Field[T] { f.Fieldset = name; return f }
+func inFieldset[T models.Entity](name string, f Field[T]) Field[T] { f.Fieldset = name; return f }
 
-func onlyIf[T any](f Field[T], editable func(editor) bool) Field[T] { f.Editable = editable; return f }
+func onlyIf[T models.Entity](f Field[T], editable func(editor) bool) Field[T] { f.Editable = editable; return f }
 
 func first(v []string) string {
 	if len(v) == 0 {

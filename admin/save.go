@@ -208,7 +208,7 @@ func (m *ModelAdmin[T]) log(ctx context.Context, tx bun.IDB, r *http.Request, ob
 }
 
 // checkChoices refuses values of a multi-select that are not among its choices.
-func checkChoices[T any](ctx context.Context, db bun.IDB, f *Field[T], values []string, errs models.FieldErrors) error {
+func checkChoices[T models.Entity](ctx context.Context, db bun.IDB, f *Field[T], values []string, errs models.FieldErrors) error {
 	choices, err := f.Choices(ctx, db)
 	if err != nil {
 		return err
@@ -271,7 +271,7 @@ func (m *ModelAdmin[T]) valueText(ctx context.Context, db bun.IDB, f *Field[T], 
 }
 
 // diff lists the fields whose text changed; secret fields keep their values out.
-func diff[T any](fields []Field[T], old, now map[string]string) []models.FieldChange {
+func diff[T models.Entity](fields []Field[T], old, now map[string]string) []models.FieldChange {
 	var changes []models.FieldChange
 	for _, f := range fields {
 		if old[f.Name] == now[f.Name] {
