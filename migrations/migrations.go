@@ -5,6 +5,7 @@ package migrations
 import (
 	"context"
 	"embed"
+	"errors"
 	"fmt"
 	"io/fs"
 	"slices"
@@ -247,6 +248,19 @@ func (mg *Migrator) all(ctx context.Context) (migrate.MigrationSlice, error) {
 }
 
 func name(m migrate.Migration) string { return m.Name + "_" + m.Comment }
+
+// Ready is the site's readiness: the database answers, through read, and
+// every migration has been applied.
+func (mg *Migrator) Ready(ctx context.Context, read *bun.DB) error {
+	if err := read.PingContext(ctx); err != nil {
+		return err
+	}
+	upToDate, err := mg.UpToDate(ctx, read)
+	if err == nil && !upToDate {
+		err = errors.New("the database schema is not up to date")
+	}
+	return err
+}
 
 // UpToDate reports whether every migration has been applied, reading
 // through read only: a readiness probe asks it every few seconds and must

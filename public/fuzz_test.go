@@ -2,38 +2,26 @@ package public
 
 import (
 	"html/template"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
 
-	"github.com/go-chi/chi/v5"
-
 	"oclettings/app/models"
+	"oclettings/app/sitetest"
 	"oclettings/app/web"
-	"oclettings/migrations/testdb"
-	"oclettings/static"
 )
 
 // publicSite is the public front end on a seeded test database, behind the
-// perimeter as it is served.
+// site-wide middleware as it is served.
 func publicSite(t testing.TB) http.Handler {
-	assets, err := web.NewAssets(static.Files, "/static/")
+	db := sitetest.DB(t)
+	site, err := New(db, sitetest.Assets(t), sitetest.Discard, DefaultCacheBytes)
 	if err != nil {
 		t.Fatal(err)
 	}
-	site, err := New(testdb.Seeded(t), assets, slog.New(slog.DiscardHandler), DefaultCacheBytes)
-	if err != nil {
-		t.Fatal(err)
-	}
-	perimeter := &web.Perimeter{AllowedHosts: []string{"example.com"}, MaxBodyBytes: 1 << 20, Pages: site.Errors()}
-	r := chi.NewRouter()
-	r.Use(site.Errors().Recover, perimeter.Middleware)
-	site.Routes(r)
-	r.NotFound(site.Errors().NotFound(r))
-	return r
+	return sitetest.Handler(t, sitetest.Config(t), db, site.Errors(), site.Routes)
 }
 
 func get(h http.Handler, u *url.URL) *httptest.ResponseRecorder {

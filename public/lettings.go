@@ -19,9 +19,9 @@ func (s *Site) lettings(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	links, ok := resolvePage(w, r, "/lettings/", query, total)
-	if !ok {
-		return nil
+	links, err := resolvePage(r, "/lettings/", query, total)
+	if err != nil {
+		return err
 	}
 	page := links.Page
 	lettings, err := models.ListLettings(r.Context(), s.db.Read, query, page.Size, page.Offset())
@@ -71,17 +71,15 @@ func parseID(raw string) (int64, bool) {
 }
 
 // resolvePage reads the page a list was asked for. A page that does not
-// exist is answered with a redirect to the nearest one that does, and ok
-// is false.
-func resolvePage(w http.ResponseWriter, r *http.Request, path, query string, total int) (pageLinks, bool) {
+// exist is answered with a redirect to the nearest one that does.
+func resolvePage(r *http.Request, path, query string, total int) (pageLinks, error) {
 	links := pageLinks{Path: path, Query: query}
 	page, ok := paging.Resolve(r.URL.Query().Get("page"), total, pageSize)
 	if !ok {
-		http.Redirect(w, r, links.URL(page.Number), http.StatusFound)
-		return links, false
+		return links, web.Redirect(links.URL(page.Number))
 	}
 	links.Page = page
-	return links, true
+	return links, nil
 }
 
 // title is a list's page title, with the page number past the first.

@@ -16,9 +16,9 @@ func (s *Site) profiles(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	links, ok := resolvePage(w, r, "/profiles/", "", total)
-	if !ok {
-		return nil
+	links, err := resolvePage(r, "/profiles/", "", total)
+	if err != nil {
+		return err
 	}
 	page := links.Page
 	profiles, err := models.ListProfiles(r.Context(), s.db.Read, page.Size, page.Offset())

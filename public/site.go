@@ -31,6 +31,9 @@ type Site struct {
 	errors    *web.ErrorPages
 	cache     *web.PageCache
 	now       func() time.Time
+	// sitemapLimit is sitemapLimit, except in tests of the sitemap index,
+	// which would otherwise need 50,000 rows.
+	sitemapLimit int
 }
 
 // New parses the templates and prepares the error pages, so that a broken
@@ -45,7 +48,7 @@ func New(db *database.DB, assets *web.Assets, logger *slog.Logger, cacheBytes in
 	if err != nil {
 		return nil, err
 	}
-	s := &Site{db: db, templates: templates, now: time.Now}
+	s := &Site{db: db, templates: templates, now: time.Now, sitemapLimit: sitemapLimit}
 	if cacheBytes > 0 {
 		s.cache = web.NewPageCache(db.ContentVersion, cacheBytes)
 	}

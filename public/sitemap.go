@@ -30,12 +30,12 @@ func (s *Site) sitemap(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if len(locs) <= sitemapLimit {
+	if len(locs) <= s.sitemapLimit {
 		return writeXML(w, urlSet(locs))
 	}
 	base := web.BaseURL(r)
 	var index sitemapIndex
-	for part := 1; (part-1)*sitemapLimit < len(locs); part++ {
+	for part := 1; (part-1)*s.sitemapLimit < len(locs); part++ {
 		index.Sitemaps = append(index.Sitemaps, sitemapLoc{Loc: base + "/sitemap-" + strconv.Itoa(part) + ".xml"})
 	}
 	return writeXML(w, index)
@@ -51,11 +51,12 @@ func (s *Site) sitemapPart(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	start := (int(part) - 1) * sitemapLimit
-	if len(locs) <= sitemapLimit || start >= len(locs) {
+	limit := s.sitemapLimit
+	start := (int(part) - 1) * limit
+	if len(locs) <= limit || start >= len(locs) {
 		return web.Status(http.StatusNotFound)
 	}
-	return writeXML(w, urlSet(locs[start:min(start+sitemapLimit, len(locs))]))
+	return writeXML(w, urlSet(locs[start:min(start+limit, len(locs))]))
 }
 
 func (s *Site) sitemapLocations(r *http.Request) ([]string, error) {

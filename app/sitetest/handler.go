@@ -2,7 +2,6 @@ package sitetest
 
 import (
 	"context"
-	"errors"
 	"log/slog"
 	"net/http"
 	"sync"
@@ -70,21 +69,12 @@ func Handler(t testing.TB, cfg *config.Config, db *database.DB, pages *web.Error
 		t.Fatal(err)
 	}
 	o := web.SiteOptions{
-		Config: cfg,
-		Logger: Discard,
-		Build:  web.Build{Version: "test"},
-		Pages:  pages,
-		Assets: Assets(t),
-		Ready: func(ctx context.Context) error {
-			if err := db.Read.PingContext(ctx); err != nil {
-				return err
-			}
-			upToDate, err := migrator.UpToDate(ctx, db.Read)
-			if err == nil && !upToDate {
-				err = errors.New("the database schema is not up to date")
-			}
-			return err
-		},
+		Config:  cfg,
+		Logger:  Discard,
+		Build:   web.Build{Version: "test"},
+		Pages:   pages,
+		Assets:  Assets(t),
+		Ready:   func(ctx context.Context) error { return migrator.Ready(ctx, db.Read) },
 		Monitor: monitoring.Middleware,
 		Mount:   mount,
 	}

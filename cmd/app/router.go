@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"log/slog"
 	"net/http"
 
@@ -61,21 +60,12 @@ func router(s site) (http.Handler, error) {
 		return nil, err
 	}
 	return web.NewSiteRouter(web.SiteOptions{
-		Config: s.Config,
-		Logger: s.Logger,
-		Build:  s.Build,
-		Pages:  pub.Errors(),
-		Assets: assets,
-		Ready: func(ctx context.Context) error {
-			if err := s.DB.Read.PingContext(ctx); err != nil {
-				return err
-			}
-			upToDate, err := migrator.UpToDate(ctx, s.DB.Read)
-			if err == nil && !upToDate {
-				err = errors.New("the database schema is not up to date")
-			}
-			return err
-		},
+		Config:     s.Config,
+		Logger:     s.Logger,
+		Build:      s.Build,
+		Pages:      pub.Errors(),
+		Assets:     assets,
+		Ready:      func(ctx context.Context) error { return migrator.Ready(ctx, s.DB.Read) },
 		Monitor:    monitoring.Middleware,
 		BodyLimits: map[string]int64{admin.ImportDjangoPath: s.Config.ImportMaxBytes},
 		Mount: func(r chi.Router) {
