@@ -39,25 +39,6 @@ const (
 	msgThrottled    = "Too many failed login attempts. Please try again later."
 )
 
-// clock is a test's hand-moved time, the admin's clock for throttling and
-// last logins.
-type clock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
-
 // countingHasher is a cheap hasher that counts the key derivations the
 // admin asks for and can hold them at a gate, so that a test sees what was
 // checked and can keep a hash running while it sends another request.
@@ -123,7 +104,7 @@ func (h *countingHasher) hold() (entered <-chan struct{}, release func()) {
 type site struct {
 	DB       *database.DB
 	Config   *config.Config
-	Clock    *clock
+	Clock    *sitetest.Clock
 	Hasher   *countingHasher
 	Accounts *accounts.Service
 	Handler  http.Handler
@@ -183,7 +164,7 @@ func newSite(t testing.TB, opts ...option) *site {
 	s := &site{
 		DB:     o.db,
 		Config: cfg,
-		Clock:  &clock{now: time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)},
+		Clock:  sitetest.NewClock(time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)),
 		Hasher: &countingHasher{Hasher: auth.Hasher{Memory: 64, Time: 1, Threads: 1}},
 		base:   "http://example.com",
 	}
@@ -447,7 +428,7 @@ func redirect(t testing.TB, res *sitetest.Response, location string) {
 func has(t testing.TB, res *sitetest.Response, elements ...sitetest.Element) {
 	t.Helper()
 	for _, e := range elements {
-		if count(res, e) == 0 {
+		if res.Find(e) == 0 {
 			t.Errorf("%s %s: got no %s, want one", res.Method, res.Path, e)
 		}
 	}
@@ -457,28 +438,10 @@ func has(t testing.TB, res *sitetest.Response, elements ...sitetest.Element) {
 func lacks(t testing.TB, res *sitetest.Response, elements ...sitetest.Element) {
 	t.Helper()
 	for _, e := range elements {
-		if n := count(res, e); n > 0 {
+		if n := res.Find(e); n > 0 {
 			t.Errorf("%s %s: got %d of %s, want none", res.Method, res.Path, n, e)
 		}
 	}
-}
-
-// count is how many elements of res e describes, read as sitetest reads
-// a scenario's elements.
-func count(res *sitetest.Response, e sitetest.Element) int {
-	return res.Doc().Find(e.Sel).FilterFunction(func(_ int, s *goquery.Selection) bool {
-		text := sitetest.Squash(s.Text())
-		if e.Text != "" && text != e.Text || !strings.Contains(text, e.Contains) {
-			return false
-		}
-		if e.Attr != "" {
-			v, ok := s.Attr(e.Attr)
-			if !ok || e.Value != "" && v != e.Value {
-				return false
-			}
-		}
-		return true
-	}).Length()
 }
 
 // bodyHas fails the test unless the body holds every string, for words

@@ -221,14 +221,14 @@ func TestPasswordChangeIsThrottled(t *testing.T) {
 	wrong := url.Values{"old_password": {"not it"}, "new_password1": {"Quince-Lantern-77"}, "new_password2": {"Quince-Lantern-77"}}
 	for i := range accounts.MaxFailuresPerUsername {
 		res := c.post("/admin/password_change/", wrong)
-		if res.Status != http.StatusOK || count(res, el("#id_old_password_error li", msgOldPasswordWrong)) != 1 {
+		if res.Status != http.StatusOK || res.Find(el("#id_old_password_error li", msgOldPasswordWrong)) != 1 {
 			t.Fatalf("wrong old password %d: got %d, want 200 with %q", i+1, res.Status, msgOldPasswordWrong)
 		}
 	}
 	before := s.Hasher.count()
 	right := url.Values{"old_password": {password}, "new_password1": {"Quince-Lantern-77"}, "new_password2": {"Quince-Lantern-77"}}
 	res := c.post("/admin/password_change/", right)
-	if res.Status != http.StatusTooManyRequests || count(res, errorNote(msgThrottledPassword)) != 1 {
+	if res.Status != http.StatusTooManyRequests || res.Find(errorNote(msgThrottledPassword)) != 1 {
 		t.Errorf("sixth attempt: got %d, want 429 with %q", res.Status, msgThrottledPassword)
 	}
 	if n := s.Hasher.count() - before; n != 0 {
@@ -254,12 +254,12 @@ func TestLoginRefusesOverlongUsernames(t *testing.T) {
 	} {
 		res := c.login(username, "anything")
 		want := "Ensure this value has at most 150 characters (it has " + strconv.Itoa(n) + ")."
-		if res.Status != http.StatusOK || count(res, el("#id_username_error li", want)) != 1 {
+		if res.Status != http.StatusOK || res.Find(el("#id_username_error li", want)) != 1 {
 			t.Errorf("%d characters: got %d, want 200 with %q", len([]rune(username)), res.Status, want)
 		}
 	}
 	long := strings.Repeat("p", accounts.MaxPasswordBytes+1)
-	if res := c.login("alice", long); res.Status != http.StatusOK || count(res, errorNote(msgInvalidLogin)) != 1 {
+	if res := c.login("alice", long); res.Status != http.StatusOK || res.Find(errorNote(msgInvalidLogin)) != 1 {
 		t.Errorf("an over-long password: got %d, want 200 with %q", res.Status, msgInvalidLogin)
 	}
 	if n := s.Hasher.count(); n != 0 {
@@ -293,14 +293,14 @@ func TestLoginAnswersBusy(t *testing.T) {
 		release()
 		res = <-secondDone
 	}
-	if res.Status != http.StatusServiceUnavailable || res.Header.Get("Retry-After") == "" || count(res, errorNote(msgBusy)) != 1 {
+	if res.Status != http.StatusServiceUnavailable || res.Header.Get("Retry-After") == "" || res.Find(errorNote(msgBusy)) != 1 {
 		t.Errorf("while busy: got %d, Retry-After %q, want 503 with Retry-After and %q", res.Status, res.Header.Get("Retry-After"), msgBusy)
 	}
 	if res.Count("form#login-form") != 1 {
 		t.Error("got a busy answer that is not the login page")
 	}
 	release()
-	if res := <-firstDone; res.Status != http.StatusOK || count(res, errorNote(msgInvalidLogin)) != 1 {
+	if res := <-firstDone; res.Status != http.StatusOK || res.Find(errorNote(msgInvalidLogin)) != 1 {
 		t.Errorf("first: got %d, want 200 with %q", res.Status, msgInvalidLogin)
 	}
 }
@@ -353,15 +353,15 @@ func TestLoginBurstIsThrottled(t *testing.T) {
 	if n := s.Hasher.count(); n > accounts.MaxFailuresPerUsername {
 		t.Errorf("got %d passwords checked in a burst of %d, want at most %d", n, burst, accounts.MaxFailuresPerUsername)
 	}
-	if r.Status != http.StatusTooManyRequests || count(r, errorNote(msgThrottled)) != 1 {
+	if r.Status != http.StatusTooManyRequests || r.Find(errorNote(msgThrottled)) != 1 {
 		t.Errorf("right password during the burst: got %d, want 429 with %q", r.Status, msgThrottled)
 	}
 	throttled := 0
 	for _, res := range got {
 		switch {
-		case res.Status == http.StatusTooManyRequests && count(res, errorNote(msgThrottled)) == 1:
+		case res.Status == http.StatusTooManyRequests && res.Find(errorNote(msgThrottled)) == 1:
 			throttled++
-		case res.Status != http.StatusOK || count(res, errorNote(msgInvalidLogin)) != 1:
+		case res.Status != http.StatusOK || res.Find(errorNote(msgInvalidLogin)) != 1:
 			t.Errorf("a wrong guess: got %d", res.Status)
 		}
 	}

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/PuerkitoBio/goquery"
 )
@@ -193,4 +194,32 @@ func excerpt(body string) string {
 		return body[:max] + "…"
 	}
 	return body
+}
+
+// Find is how many elements of the page e describes, read as scenarios
+// read theirs.
+func (r *Response) Find(e Element) int { return e.find(r.Doc()) }
+
+// Clock is a test's hand-moved time, for what reads the time through a
+// function (throttling windows, last logins).
+type Clock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+// NewClock returns a clock standing at t.
+func NewClock(t time.Time) *Clock { return &Clock{now: t} }
+
+// Now is the clock's time.
+func (c *Clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+// Advance moves the clock on by d.
+func (c *Clock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = c.now.Add(d)
 }

@@ -9,12 +9,12 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"oclettings/app/database"
 	"oclettings/app/models"
+	"oclettings/app/sitetest"
 	"oclettings/migrations/testdb"
 	"oclettings/public"
 )
@@ -26,31 +26,13 @@ const (
 	bossPassword = "Tangerine-Harbour-42"
 )
 
-// clock is a test's hand-moved time.
-type clock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
-
 // adminSite is a running site for admin tests: a real HTTP server on a
 // fresh seeded database, with a clock the test moves.
 type adminSite struct {
 	t     *testing.T
 	srv   *httptest.Server
 	db    *database.DB
-	clock *clock
+	clock *sitetest.Clock
 }
 
 // newAdminSite starts a site; vars change its configuration (DEBUG off
@@ -64,7 +46,7 @@ func newAdminSite(t *testing.T, vars ...string) *adminSite {
 func adminSiteOn(t *testing.T, db *database.DB, vars ...string) *adminSite {
 	t.Helper()
 	cfg := testConfig(t, vars...)
-	c := &clock{now: time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)}
+	c := sitetest.NewClock(time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC))
 	h := newRouter(t, db, cfg, public.DefaultCacheBytes, c.Now)
 	var srv *httptest.Server
 	if cfg.Debug {
