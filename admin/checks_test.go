@@ -111,8 +111,8 @@ func TestSystemChecksRefuseBrokenDeclarations(t *testing.T) {
 		}), []string{"lettings.letting", `Fields[2] "subtitle"`, "not a field of the model"}},
 		{"a select of an unregistered model", letting(func(m *ModelAdmin[models.Letting]) { m.Fields[1].Related = "lettings.house" }),
 			[]string{"lettings.letting", `Fields[1] "address"`, "lettings.house, which is not registered"}},
-		{"a cascade nobody shows", &Registry{apps: adminApps(), models: without("lettings.letting")},
-			[]string{"lettings.address", "delete", "lettings_letting (by address_id)"}},
+		{"a cascade nobody shows", &Registry{apps: adminApps(), models: without("profiles.profile")},
+			[]string{"auth.user", "delete", "profiles_profile (by user_id)"}},
 		{"a model without permissions", with(func(reg *Registry) {
 			m := addressAdmin()
 			m.Model = "house"
