@@ -14,19 +14,19 @@ import (
 	"oclettings/app/models"
 )
 
-// problem is what a system check found wrong with a declaration, named the
+// Problem is what a system check found wrong with a declaration, named the
 // way Django's checks name theirs: the model, the option, the field.
-type problem struct {
+type Problem struct {
 	Model  string // "lettings.letting"
 	Option string // "List[2]"
 	Text   string
 }
 
-func (p problem) String() string { return p.Model + ": " + p.Option + ": " + p.Text }
+func (p Problem) String() string { return p.Model + ": " + p.Option + ": " + p.Text }
 
 // CheckError lists every problem the system checks found; the admin does
 // not start with any, as Django's runserver refuses to.
-type CheckError struct{ Problems []problem }
+type CheckError struct{ Problems []Problem }
 
 func (e *CheckError) Error() string {
 	lines := make([]string, len(e.Problems))
@@ -63,19 +63,19 @@ func (reg *Registry) check(ctx context.Context, db *database.DB) error {
 
 // bind resolves every declaration; first every model's table, which the
 // others' relations look up.
-func (reg *Registry) bind(db bun.IDB) []problem {
+func (reg *Registry) bind(db bun.IDB) []Problem {
 	for _, m := range reg.models {
 		m.attach(db)
 	}
-	var problems []problem
+	var problems []Problem
 	for _, m := range reg.models {
 		problems = append(problems, m.bind(db, reg)...)
 	}
 	return problems
 }
 
-func (reg *Registry) checkSchema(ctx context.Context, db *database.DB) ([]problem, error) {
-	var problems []problem
+func (reg *Registry) checkSchema(ctx context.Context, db *database.DB) ([]Problem, error) {
+	var problems []Problem
 	perms, err := models.ListPermissions(ctx, db.Read)
 	if err != nil {
 		return nil, err
@@ -86,9 +86,13 @@ func (reg *Registry) checkSchema(ctx context.Context, db *database.DB) ([]proble
 		if err != nil {
 			return nil, err
 		}
+		if len(columns) == 0 {
+			problems = append(problems, Problem{info.Key(), "table " + m.tableName(), "does not exist: create it in a migration (docs/adding-a-model.md)"})
+			continue
+		}
 		for _, c := range m.columnsRead() {
 			if c.table == m.tableName() && !slices.Contains(columns, c.column) {
-				problems = append(problems, problem{info.Key(), "table " + c.table, "has no column " + c.column})
+				problems = append(problems, Problem{info.Key(), "table " + c.table, "has no column " + c.column})
 			}
 		}
 		for _, table := range append([]string{m.tableName()}, linkTables(m.links())...) {
@@ -97,14 +101,19 @@ func (reg *Registry) checkSchema(ctx context.Context, db *database.DB) ([]proble
 				return nil, err
 			}
 			if !tracked {
-				problems = append(problems, problem{info.Key(), "table " + table,
-					"changes to it do not move the content version: add its content_version triggers (migration 11 shows them), or the pages showing it stay stale"})
+				problems = append(problems, Problem{info.Key(), "table " + table,
+					fmt.Sprintf("changes to it do not move the content version, so the pages showing it would stay stale: add {{.TrackContent %q}} to its migration", table)})
 			}
 		}
+		var missing []string
 		for _, a := range []accounts.Action{accounts.View, accounts.Add, accounts.Change, accounts.Delete} {
 			if !slices.ContainsFunc(perms, func(p models.Permission) bool { return accounts.KeyOf(p) == info.perm(a) }) {
-				problems = append(problems, problem{info.Key(), "permissions", "the permission " + info.perm(a).String() + " does not exist"})
+				missing = append(missing, info.perm(a).String())
 			}
+		}
+		if len(missing) > 0 {
+			problems = append(problems, Problem{info.Key(), "permissions", fmt.Sprintf("%s do not exist: add {{.Permissions %q %q}} to its migration",
+				strings.Join(missing, ", "), info.App, info.Model)})
 		}
 	}
 	keys, err := db.ForeignKeys(ctx)
@@ -122,7 +131,7 @@ func (reg *Registry) checkSchema(ctx context.Context, db *database.DB) ([]proble
 		if reg.linkCovers(k) {
 			continue // a many-to-many field's memberships, which go with either end
 		}
-		problems = append(problems, problem{target.info().Key(), "delete",
+		problems = append(problems, Problem{target.info().Key(), "delete",
 			fmt.Sprintf("the database deletes rows of %s (by %s) with each %s, which the delete page cannot list: register a model for %s or make it a many-to-many field's link table",
 				k.Table, k.Column, target.info().Verbose, k.Table)})
 	}
@@ -163,18 +172,38 @@ func linkTables(links []models.Link) []string {
 // tableColumn is a column a declaration reads.
 type tableColumn struct{ table, column string }
 
-// attach finds the model's table in its bun metadata.
+// attach finds the model's table in its bun metadata, and fills in what a
+// declaration may leave out as Django does: the verbose names from the
+// model's name, and the model layer's own storage.
 func (m *ModelAdmin[T]) attach(db bun.IDB) {
 	m.table = db.Dialect().Tables().Get(reflect.TypeFor[T]())
+	if m.Verbose == "" {
+		m.Verbose = m.Model
+	}
+	if m.VerbosePlural == "" {
+		m.VerbosePlural = m.Verbose + "s"
+	}
+	if m.Get == nil {
+		m.Get = models.Get[T]
+	}
+	if m.Create == nil {
+		m.Create = models.Create[T]
+	}
+	if m.Update == nil {
+		m.Update = models.Update[T]
+	}
+	if m.Delete == nil {
+		m.Delete = models.Delete[T]
+	}
 }
 
 // bind resolves the declaration against the model's bun metadata: the
 // list's columns, sorting, search and filters, and the forms' fields.
 // Whatever does not resolve is a problem naming the option and the field.
-func (m *ModelAdmin[T]) bind(db bun.IDB, reg *Registry) []problem {
-	var problems []problem
+func (m *ModelAdmin[T]) bind(db bun.IDB, reg *Registry) []Problem {
+	var problems []Problem
 	bad := func(option string, err error) {
-		problems = append(problems, problem{m.Key(), option, err.Error()})
+		problems = append(problems, Problem{m.Key(), option, err.Error()})
 	}
 	m.columns, m.ordering, m.search, m.filters, m.relations = nil, nil, nil, nil, nil
 	join := func(p fieldPath) {
@@ -243,9 +272,32 @@ func (m *ModelAdmin[T]) bind(db bun.IDB, reg *Registry) []problem {
 		for i := range set.fields {
 			f := &set.fields[i]
 			option := fmt.Sprintf("%s[%d] %q", set.option, i, f.Name)
-			if rule, ok := rules.Lookup(f.Name); ok {
+			rule, ok := rules.Lookup(f.Name)
+			switch {
+			case ok:
 				f.fromModel(rule)
-			} else if f.Label == "" {
+				if f.Get == nil && f.Show == nil && f.Links == nil {
+					column, found := m.table.FieldMap[rule.Column()]
+					if !found {
+						bad(option, fmt.Errorf("the model's field %s has no column %s in %s", f.Name, rule.Column(), m.table.Name))
+						continue
+					}
+					f.access(rule, column)
+				}
+				if rule.Kind == models.Ref && f.Related == "" {
+					rel := relationNamed(m.table, f.Name)
+					if rel == nil {
+						bad(option, fmt.Errorf("%s is a foreign key without a bun relation of that name", f.Name))
+						continue
+					}
+					target, found := reg.byTable(rel.JoinTable.Name)
+					if !found {
+						bad(option, fmt.Errorf("relates to %s, which no registered model keeps", rel.JoinTable.Name))
+						continue
+					}
+					f.Related = target.info().Key()
+				}
+			case f.Label == "":
 				bad(option, fmt.Errorf("%s is not a field of the model, and the form field has no label", f.Name))
 			}
 			if f.Related != "" {

@@ -107,17 +107,19 @@ func TestSystemChecksRefuseBrokenDeclarations(t *testing.T) {
 		{"a filter", letting(func(m *ModelAdmin[models.Letting]) { m.Filters = []string{"address__stat"} }),
 			[]string{"lettings.letting", "Filters[0]", "stat is not a field of lettings_address"}},
 		{"a form field the model lacks", letting(func(m *ModelAdmin[models.Letting]) {
-			m.Fields = append(m.Fields, textField("subtitle", func(l *models.Letting) *string { return &l.Title }))
+			m.Fields = append(m.Fields, field[models.Letting]("subtitle"))
 		}), []string{"lettings.letting", `Fields[2] "subtitle"`, "not a field of the model"}},
 		{"a select of an unregistered model", letting(func(m *ModelAdmin[models.Letting]) { m.Fields[1].Related = "lettings.house" }),
 			[]string{"lettings.letting", `Fields[1] "address"`, "lettings.house, which is not registered"}},
+		{"a foreign key to an unregistered model", &Registry{apps: adminApps(), models: without("lettings.address")},
+			[]string{"lettings.letting", `Fields[1] "address"`, "relates to lettings_address, which no registered model keeps"}},
 		{"a cascade nobody shows", &Registry{apps: adminApps(), models: without("profiles.profile")},
 			[]string{"auth.user", "delete", "profiles_profile (by user_id)"}},
 		{"a model without permissions", with(func(reg *Registry) {
 			m := addressAdmin()
 			m.Model = "house"
 			reg.models = append(reg.models, m)
-		}), []string{"lettings.house", "permissions", "lettings.view_house does not exist"}},
+		}), []string{"lettings.house", "permissions", "lettings.view_house, lettings.add_house, lettings.change_house, lettings.delete_house do not exist: add {{.Permissions \"lettings\" \"house\"}} to its migration"}},
 		{"a table the caches do not follow", with(func(reg *Registry) {
 			if _, err := db.Write.ExecContext(context.Background(), "CREATE TABLE lettings_house (id INTEGER PRIMARY KEY, colour VARCHAR(10) NOT NULL)"); err != nil {
 				t.Fatal(err)
@@ -126,7 +128,7 @@ func TestSystemChecksRefuseBrokenDeclarations(t *testing.T) {
 				modelInfo: modelInfo{App: "lettings", Model: "address", Verbose: "house", VerbosePlural: "houses"},
 				List:      []string{"colour"},
 			})
-		}), []string{"lettings.address", "table lettings_house", "do not move the content version"}},
+		}), []string{"lettings.address", "table lettings_house", "do not move the content version, so the pages showing it would stay stale: add {{.TrackContent \"lettings_house\"}} to its migration"}},
 		{"a column the table lacks", with(func(reg *Registry) {
 			reg.models = append(reg.models, &ModelAdmin[ghostAddress]{
 				modelInfo: modelInfo{App: "lettings", Model: "address", Verbose: "ghost", VerbosePlural: "ghosts"},
@@ -141,7 +143,7 @@ func TestSystemChecksRefuseBrokenDeclarations(t *testing.T) {
 			if !errors.As(err, &failed) {
 				t.Fatalf("got %v, want the checks to fail", err)
 			}
-			if !slices.ContainsFunc(failed.Problems, func(p problem) bool {
+			if !slices.ContainsFunc(failed.Problems, func(p Problem) bool {
 				for _, w := range tt.want {
 					if !strings.Contains(p.String(), w) {
 						return false

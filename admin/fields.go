@@ -3,11 +3,13 @@ package admin
 import (
 	"context"
 	"net/http"
+	"reflect"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/uptrace/bun"
+	"github.com/uptrace/bun/schema"
 
 	"oclettings/app/accounts"
 	"oclettings/app/models"
@@ -136,22 +138,40 @@ const (
 	msgBadChoiceOf = "Select a valid choice. %s is not one of the available choices."
 )
 
-// Field helpers for each kind. A declaration names the model's field and
-// where its value lives; everything else comes from the model.
-
-func textField[T models.Entity](name string, ptr func(*T) *string) Field[T] {
-	return Field[T]{
-		Name: name,
-		Get:  func(o *T) []string { return []string{*ptr(o)} },
-		Set:  func(o *T, v []string) string { *ptr(o) = first(v); return "" },
+// fields are model fields declared by name, as Django's ModelAdmin.fields:
+// bind gives each its label, help, widget and limits from the model's
+// statement of it, and its reading and writing from bun's metadata.
+func fields[T models.Entity](names ...string) []Field[T] {
+	out := make([]Field[T], len(names))
+	for i, name := range names {
+		out[i] = Field[T]{Name: name}
 	}
+	return out
 }
 
-func intField[T models.Entity](name string, ptr func(*T) *int) Field[T] {
-	return Field[T]{
-		Name: name,
-		Get:  func(o *T) []string { return []string{strconv.Itoa(*ptr(o))} },
-		Set: func(o *T, v []string) string {
+// field is one model field declared by name.
+func field[T models.Entity](name string) Field[T] { return Field[T]{Name: name} }
+
+// access gives a field declared by name its reading and writing: the
+// struct field bun maps its column to, turned to and from form values by
+// the model field's kind.
+func (f *Field[T]) access(rule models.Field, column *schema.Field) {
+	value := func(obj *T) reflect.Value { return reflect.ValueOf(obj).Elem().FieldByIndex(column.Index) }
+	switch rule.Kind {
+	case models.Bool:
+		f.Get = func(o *T) []string {
+			if value(o).Bool() {
+				return []string{"on"}
+			}
+			return nil
+		}
+		f.Set = func(o *T, v []string) string { value(o).SetBool(len(v) > 0 && v[0] != ""); return "" }
+		f.Show = func(o *T) string { return yesNo(value(o).Bool()) }
+	case models.Time:
+		f.Show = func(o *T) string { return formatTime(value(o).Interface().(time.Time)) }
+	case models.Integer:
+		f.Get = func(o *T) []string { return []string{strconv.FormatInt(value(o).Int(), 10)} }
+		f.Set = func(o *T, v []string) string {
 			raw := strings.TrimSpace(first(v))
 			if raw == "" {
 				return msgRequired
@@ -160,54 +180,32 @@ func intField[T models.Entity](name string, ptr func(*T) *int) Field[T] {
 			if err != nil {
 				return msgWholeNumber
 			}
-			*ptr(o) = n
+			value(o).SetInt(int64(n))
 			return ""
-		},
-	}
-}
-
-func boolField[T models.Entity](name string, ptr func(*T) *bool) Field[T] {
-	return Field[T]{
-		Name: name,
-		Get: func(o *T) []string {
-			if *ptr(o) {
-				return []string{"on"}
+		}
+	case models.Ref:
+		f.Get = func(o *T) []string {
+			if id := value(o).Int(); id != 0 {
+				return []string{strconv.FormatInt(id, 10)}
 			}
-			return nil
-		},
-		Set:  func(o *T, v []string) string { *ptr(o) = len(v) > 0 && v[0] != ""; return "" },
-		Show: func(o *T) string { return yesNo(*ptr(o)) },
-	}
-}
-
-// timeField is a moment shown in Django's format and never entered.
-func timeField[T models.Entity](name string, ptr func(*T) *time.Time) Field[T] {
-	return Field[T]{Name: name, Show: func(o *T) string { return formatTime(*ptr(o)) }}
-}
-
-// fkField is a select of a related model's objects, by id.
-func fkField[T models.Entity](name, related string, ptr func(*T) *int64) Field[T] {
-	return Field[T]{
-		Name: name, Related: related,
-		Get: func(o *T) []string {
-			if *ptr(o) == 0 {
-				return []string{""}
-			}
-			return []string{strconv.FormatInt(*ptr(o), 10)}
-		},
-		Set: func(o *T, v []string) string {
+			return []string{""}
+		}
+		f.Set = func(o *T, v []string) string {
 			raw := first(v)
 			if raw == "" {
-				*ptr(o) = 0
-				return "" // the model says it is required
+				value(o).SetInt(0)
+				return "" // the model says whether it is required
 			}
 			id, err := strconv.ParseInt(raw, 10, 64)
 			if err != nil || id < 1 {
 				return msgBadChoice
 			}
-			*ptr(o) = id
+			value(o).SetInt(id)
 			return ""
-		},
+		}
+	default:
+		f.Get = func(o *T) []string { return []string{value(o).String()} }
+		f.Set = func(o *T, v []string) string { value(o).SetString(first(v)); return "" }
 	}
 }
 
@@ -219,7 +217,10 @@ func m2mField[T models.Entity](name, label, help string, links models.Link, rela
 
 func inFieldset[T models.Entity](name string, f Field[T]) Field[T] { f.Fieldset = name; return f }
 
-func onlyIf[T models.Entity](f Field[T], editable func(editor) bool) Field[T] { f.Editable = editable; return f }
+func onlyIf[T models.Entity](f Field[T], editable func(editor) bool) Field[T] {
+	f.Editable = editable
+	return f
+}
 
 func first(v []string) string {
 	if len(v) == 0 {

@@ -109,7 +109,7 @@ func (m *modelInfo) perm(action accounts.Action) accounts.Key {
 type registered interface {
 	info() *modelInfo
 	attach(db bun.IDB)
-	bind(db bun.IDB, reg *Registry) []problem
+	bind(db bun.IDB, reg *Registry) []Problem
 	tableName() string
 	links() []models.Link
 	defaultOrdering() []string

@@ -5,7 +5,6 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
-	"time"
 
 	"github.com/go-chi/chi/v5"
 	"github.com/uptrace/bun"
@@ -21,44 +20,43 @@ func userAdmin() *ModelAdmin[models.User] {
 	type U = models.User
 	superuserOnly := func(by editor) bool { return by.User.IsSuperuser }
 	return &ModelAdmin[U]{
-		modelInfo: modelInfo{App: "auth", Model: "user", Verbose: "user", VerbosePlural: "users"},
+		modelInfo: modelInfo{App: "auth", Model: "user"},
 		List:      []string{"username", "email", "first_name", "last_name", "is_staff"},
 		Ordering:  []string{"username"},
 		Search:    []string{"username", "first_name", "last_name", "email"},
 		Filters:   []string{"is_staff", "is_superuser", "is_active", "groups"},
 		AddFields: []Field[U]{
-			textField("username", func(u *U) *string { return &u.Username }),
+			field[U]("username"),
 			{Name: "password1", Label: "Password", Widget: Password, Required: true, Help: passwordRules},
 			{Name: "password2", Label: "Password confirmation", Widget: Password, Required: true, Help: "Enter the same password as before, for verification."},
 		},
 		ContinueAfterAdd: true,
 		Fields: []Field[U]{
-			textField("username", func(u *U) *string { return &u.Username }),
+			field[U]("username"),
 			{Name: "password", Widget: Display, Help: helpPasswordSet, Secret: true,
 				Show: func(u *U) string { return auth.Describe(u.Password) },
 				Link: func(u *U) (string, string) {
 					return "/admin/auth/user/" + strconv.FormatInt(u.ID, 10) + "/password/", "Reset password"
 				}},
-			inFieldset("Personal info", textField("first_name", func(u *U) *string { return &u.FirstName })),
-			textField("last_name", func(u *U) *string { return &u.LastName }),
-			textField("email", func(u *U) *string { return &u.Email }),
-			inFieldset("Permissions", boolField("is_active", func(u *U) *bool { return &u.IsActive })),
-			boolField("is_staff", func(u *U) *bool { return &u.IsStaff }),
-			onlyIf(boolField("is_superuser", func(u *U) *bool { return &u.IsSuperuser }), superuserOnly),
+			inFieldset("Personal info", field[U]("first_name")),
+			field[U]("last_name"),
+			field[U]("email"),
+			inFieldset("Permissions", field[U]("is_active")),
+			field[U]("is_staff"),
+			onlyIf(field[U]("is_superuser"), superuserOnly),
 			m2mField[U]("groups", "Groups", "The groups this user belongs to. A user will get all permissions granted to each of their groups.",
 				models.UserGroups(), "auth.group", nil),
 			m2mField[U]("user_permissions", "User permissions", "Specific permissions for this user.",
 				models.UserPermissions(), "", permissionChoices),
-			inFieldset("Important dates", timeField("last_login", func(u *U) *time.Time { return &u.LastLogin })),
-			timeField("date_joined", func(u *U) *time.Time { return &u.DateJoined }),
+			inFieldset("Important dates", field[U]("last_login")),
+			field[U]("date_joined"),
 		},
 		Complete:   completeUser,
 		Grants:     userGrants,
 		EditableBy: func(by editor, u *U) bool { return by.User.IsSuperuser || !u.IsSuperuser },
-		Get:        models.GetUser,
-		Create:     models.CreateUser,
-		Update:     models.UpdateUser,
-		Delete:     models.DeleteUser,
+		// A user's own: usernames are unique whatever their case.
+		Create: models.CreateUser,
+		Update: models.UpdateUser,
 		Extra: func(r chi.Router, s *Site, m *ModelAdmin[U]) {
 			h := s.errors.Handle(func(w http.ResponseWriter, r *http.Request) error { return userPassword(s, m, w, r) })
 			r.Method(http.MethodGet, "/{id}/password/", h)
@@ -70,21 +68,20 @@ func userAdmin() *ModelAdmin[models.User] {
 func groupAdmin() *ModelAdmin[models.Group] {
 	type G = models.Group
 	return &ModelAdmin[G]{
-		modelInfo: modelInfo{App: "auth", Model: "group", Verbose: "group", VerbosePlural: "groups"},
+		modelInfo: modelInfo{App: "auth", Model: "group"},
 		List:      []string{"name"},
 		Ordering:  []string{"name"},
 		Search:    []string{"name"},
 		Fields: []Field[G]{
-			textField("name", func(g *G) *string { return &g.Name }),
+			field[G]("name"),
 			m2mField[G]("permissions", "Permissions", "", models.GroupPermissions(), "", permissionChoices),
 		},
 		Grants: func(ctx context.Context, db bun.IDB, by editor, g *G, input url.Values) error {
 			return grants(ctx, db, by, g.ID, input, models.GroupPermissions(), "permissions")
 		},
-		Get:    models.GetGroup,
+		// A group's own: names are unique.
 		Create: models.CreateGroup,
 		Update: models.UpdateGroup,
-		Delete: models.DeleteGroup,
 	}
 }
 

@@ -3,7 +3,6 @@ package models
 import (
 	"context"
 	"strconv"
-	"strings"
 
 	"github.com/uptrace/bun"
 )
@@ -37,19 +36,7 @@ func (a Address) String() string { return strconv.Itoa(a.Number) + " " + a.Stree
 
 // Clean trims the text fields and validates every field.
 func (a *Address) Clean() error {
-	a.Street = strings.TrimSpace(a.Street)
-	a.City = strings.TrimSpace(a.City)
-	a.State = strings.TrimSpace(a.State)
-	a.CountryISOCode = strings.TrimSpace(a.CountryISOCode)
-
-	errs := FieldErrors{}
-	addressFields.integer(errs, "number", a.Number)
-	addressFields.text(errs, "street", a.Street)
-	addressFields.text(errs, "city", a.City)
-	addressFields.text(errs, "state", a.State)
-	addressFields.integer(errs, "zip_code", a.ZipCode)
-	addressFields.text(errs, "country_iso_code", a.CountryISOCode)
-	return errs.Err()
+	return addressFields.clean(a).Err()
 }
 
 // GetAddress loads one address.

@@ -97,6 +97,30 @@ func (fs Fields) ref(errs FieldErrors, name string, id int64) {
 	}
 }
 
+// clean trims obj's text fields and checks each field against its rule,
+// the way Django's model fields clean themselves: obj points to the
+// model's struct, whose bun tags name each field's column.
+func (fs Fields) clean(obj any) FieldErrors {
+	errs := FieldErrors{}
+	v := reflect.ValueOf(obj).Elem()
+	for _, f := range fs {
+		field, ok := structField(v, f.Column())
+		if !ok {
+			panic(fmt.Sprintf("models: %s has no column %s", v.Type(), f.Column()))
+		}
+		switch f.Kind {
+		case Text, Email:
+			field.SetString(strings.TrimSpace(field.String()))
+			fs.text(errs, f.Name, field.String())
+		case Integer:
+			fs.integer(errs, f.Name, int(field.Int()))
+		case Ref:
+			fs.ref(errs, f.Name, field.Int())
+		}
+	}
+	return errs
+}
+
 // Entity is what every model is: its primary key, its name as people read
 // it, and its fields.
 type Entity interface {

@@ -2,7 +2,6 @@ package models
 
 import (
 	"context"
-	"strings"
 
 	"github.com/uptrace/bun"
 )
@@ -26,10 +25,7 @@ const msgGroupNameTaken = "Group with this Name already exists."
 
 // Clean trims and validates the name.
 func (g *Group) Clean() error {
-	g.Name = strings.TrimSpace(g.Name)
-	errs := FieldErrors{}
-	groupFields.text(errs, "name", g.Name)
-	return errs.Err()
+	return groupFields.clean(g).Err()
 }
 
 func (g *Group) validateRelations(ctx context.Context, db bun.IDB) error {

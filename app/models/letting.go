@@ -29,11 +29,7 @@ func (l Letting) String() string { return l.Title }
 
 // Clean trims the title and validates the fields that need no database.
 func (l *Letting) Clean() error {
-	l.Title = strings.TrimSpace(l.Title)
-	errs := FieldErrors{}
-	lettingFields.text(errs, "title", l.Title)
-	lettingFields.ref(errs, "address", l.AddressID)
-	return errs.Err()
+	return lettingFields.clean(l).Err()
 }
 
 // validateRelations checks what only the database knows: the address exists

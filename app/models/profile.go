@@ -2,7 +2,6 @@ package models
 
 import (
 	"context"
-	"strings"
 
 	"github.com/uptrace/bun"
 )
@@ -36,11 +35,7 @@ func (Profile) Fields() Fields { return profileFields }
 
 // Clean trims and validates the fields that need no database.
 func (p *Profile) Clean() error {
-	p.FavoriteCity = strings.TrimSpace(p.FavoriteCity)
-	errs := FieldErrors{}
-	profileFields.ref(errs, "user", p.UserID)
-	profileFields.text(errs, "favorite_city", p.FavoriteCity)
-	return errs.Err()
+	return profileFields.clean(p).Err()
 }
 
 const msgProfileUserTaken = "Profile with this User already exists."

@@ -75,19 +75,12 @@ func UsernameKey(username string) string {
 // Clean normalises and validates the user's own fields.
 func (u *User) Clean() error {
 	u.Username = norm.NFKC.String(strings.TrimSpace(u.Username))
-	u.UsernameKey = UsernameKey(u.Username)
-	u.FirstName = strings.TrimSpace(u.FirstName)
-	u.LastName = strings.TrimSpace(u.LastName)
 	u.Email = normalizeEmail(u.Email)
-
-	errs := FieldErrors{}
-	userFields.text(errs, "username", u.Username)
+	errs := userFields.clean(u)
+	u.UsernameKey = UsernameKey(u.Username)
 	if u.Username != "" && !usernamePattern.MatchString(u.Username) {
 		errs.Add("username", msgInvalidUsername)
 	}
-	userFields.text(errs, "first_name", u.FirstName)
-	userFields.text(errs, "last_name", u.LastName)
-	userFields.text(errs, "email", u.Email)
 	if u.Password == "" {
 		errs.Add("password", msgRequired)
 	}

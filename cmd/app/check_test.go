@@ -1,6 +1,8 @@
 package main
 
 import (
+	"fmt"
+	"oclettings/admin"
 	"slices"
 	"strings"
 	"testing"
@@ -35,4 +37,21 @@ func TestCheckAdminDeclarations(t *testing.T) {
 			t.Errorf("got stdout\n%s\nwant %q on the line after %q", r.stdout, adminLine, "Migrations: up to date")
 		}
 	})
+}
+
+// TestCheckProblemsPrintOneLineEach: the admin's system checks refuse a
+// start with every problem on a line of its own, as Django's checks print
+// them, where other failures are one line.
+func TestCheckProblemsPrintOneLineEach(t *testing.T) {
+	var out strings.Builder
+	code := report(&out, "serve", fmt.Errorf("start: %w", &admin.CheckError{Problems: []admin.Problem{
+		{Model: "lettings.photo", Option: "List[0]", Text: `"captoin": captoin is not a field of lettings_photo`},
+		{Model: "lettings.photo", Option: "permissions", Text: "lettings.view_photo do not exist"},
+	}}))
+	want := "app serve: the admin's model declarations do not match the schema:\n" +
+		"  lettings.photo: List[0]: \"captoin\": captoin is not a field of lettings_photo\n" +
+		"  lettings.photo: permissions: lettings.view_photo do not exist\n"
+	if code != exitFailure || out.String() != want {
+		t.Fatalf("got %d and\n%s\nwant %d and\n%s", code, out.String(), exitFailure, want)
+	}
 }

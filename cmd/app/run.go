@@ -12,6 +12,7 @@ import (
 	"sort"
 	"strings"
 
+	"oclettings/admin"
 	"oclettings/app/config"
 	"oclettings/app/logging"
 	"oclettings/app/web"
@@ -106,16 +107,22 @@ func run(ctx context.Context, args []string, e *env) int {
 }
 
 // report prints a failure as one clear line (a configuration error as one
-// paragraph) and chooses the exit status.
+// paragraph, the admin's system checks one line a problem) and chooses the
+// exit status.
 func report(w io.Writer, name string, err error) int {
 	var cfgErr *config.Error
 	var usage usageError
+	var checks *admin.CheckError
 	switch {
 	case err == nil:
 		return exitOK
 	case errors.As(err, &cfgErr):
 		fmt.Fprintln(w, cfgErr.Error())
 		return exitUsage
+	case errors.As(err, &checks):
+		// One line a problem, as Django's system checks print them.
+		fmt.Fprintf(w, "app %s: %s\n", name, checks.Error())
+		return exitFailure
 	case errors.As(err, &usage):
 		fmt.Fprintf(w, "app %s: %s\nRun 'app %s --help' for usage.\n", name, oneLine(usage.msg), name)
 		return exitUsage
