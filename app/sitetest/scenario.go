@@ -14,7 +14,7 @@ import (
 // Scenario is one request and what its answer must be.
 type Scenario struct {
 	Name   string
-	Method string // GET, or POST when Form is set, when empty
+	Method string // when empty: POST if Form or Body is set, else GET
 	Path   string
 	Form   url.Values // sent as an HTML form would send it
 	Body   string     // sent as it is, when Form is nil

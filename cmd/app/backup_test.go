@@ -15,8 +15,9 @@ import (
 
 // `app serve` takes the backups itself: on Render nothing else sees its disk.
 func TestServeTakesScheduledBackups(t *testing.T) {
-	port := freePort(t)
+	t.Parallel()
 	dir := filepath.Join(t.TempDir(), "backups")
+	port := freePort(t)
 	vars := with(prodVars(t), "PORT", port, "BACKUP_DIR", dir, "BACKUP_INTERVAL", "1h")
 	stop := serving(t, vars)
 	if testdb.Postgres() {

@@ -47,15 +47,22 @@ func count(t *testing.T, db *database.DB, table string) int64 {
 	return n
 }
 
+// wantRows checks that table holds n rows; why says which they are.
+func wantRows(t *testing.T, db *database.DB, table string, n int64, why string) {
+	t.Helper()
+	if got := count(t, db, table); got != n {
+		t.Errorf("got %d rows in %s, want %d: %s", got, table, n, why)
+	}
+}
+
 func TestMigrate(t *testing.T) {
+	t.Parallel()
 	vars := siteEnv(t)
 	app(t, vars, "", "migrate").want(t, exitOK, "Applied migration 20261125000001_auth", "Loaded reference data: 6 addresses, 6 lettings, 4 users, 4 profiles.")
 	app(t, vars, "", "migrate").want(t, exitOK, "Reference data already loaded; nothing changed.")
 	db := openSite(t, vars)
 	for table, want := range map[string]int64{"lettings_letting": 6, "profiles_profile": 4, "lettings_address": 6, "auth_user": 4} {
-		if got := count(t, db, table); got != want {
-			t.Errorf("got %d rows in %s after migrating twice, want %d", got, table, want)
-		}
+		wantRows(t, db, table, want, "the reference data, once after migrating twice")
 	}
 
 	t.Run("status", func(t *testing.T) {
@@ -68,9 +75,7 @@ func TestMigrate(t *testing.T) {
 		app(t, vars, "", "migrate", "down").want(t, exitOK, "Rolled back migration "+latest)
 		app(t, vars, "", "migrate", "status").want(t, exitOK, "[ ] "+latest+"  (pending)", fmt.Sprintf("%d applied, 1 pending", migrations-1))
 		app(t, vars, "", "migrate", "--no-seed").want(t, exitOK, "Applied migration "+latest, "reference data skipped")
-		if got := count(t, db, "lettings_letting"); got != 6 {
-			t.Errorf("got %d lettings, want the 6 kept", got)
-		}
+		wantRows(t, db, "lettings_letting", 6, "the lettings kept")
 	})
 	t.Run("bad arguments", func(t *testing.T) {
 		app(t, vars, "", "migrate", "sideways").want(t, exitUsage, "expected nothing, status or down")
@@ -79,19 +84,20 @@ func TestMigrate(t *testing.T) {
 }
 
 func TestMigrateNoSeed(t *testing.T) {
+	t.Parallel()
 	vars := siteEnv(t)
 	app(t, vars, "", "migrate", "--no-seed").want(t, exitOK, "Schema up to date; reference data skipped (--no-seed).")
-	if got := count(t, openSite(t, vars), "lettings_letting"); got != 0 {
-		t.Errorf("got %d lettings, want none with --no-seed", got)
-	}
+	wantRows(t, openSite(t, vars), "lettings_letting", 0, "none with --no-seed")
 	app(t, vars, "", "migrate").want(t, exitOK, "Loaded reference data: 6 addresses")
 }
 
 func TestMigrateDownOnEmptyDatabase(t *testing.T) {
+	t.Parallel()
 	app(t, siteEnv(t), "", "migrate", "down").want(t, exitOK, "nothing to roll back")
 }
 
 func TestMigrateRefusesAFileThatIsNotADatabase(t *testing.T) {
+	t.Parallel()
 	vars := sqliteEnv(t)
 	path := strings.TrimPrefix(vars["DATABASE_URL"], "sqlite:")
 	if err := os.WriteFile(path, []byte(strings.Repeat("not a database ", 200)), 0o600); err != nil {
@@ -107,6 +113,7 @@ func TestMigrateRefusesAFileThatIsNotADatabase(t *testing.T) {
 const strongPassword = "Tangerine-Harbour-42"
 
 func TestCreateSuperuserNoInput(t *testing.T) {
+	t.Parallel()
 	vars := siteEnv(t)
 	app(t, vars, "", "migrate").want(t, exitOK)
 
@@ -157,12 +164,11 @@ func TestCreateSuperuserNoInput(t *testing.T) {
 			}
 		})
 	}
-	if got := count(t, openSite(t, vars), "auth_user"); got != 5 {
-		t.Errorf("got %d users, want the 4 members and boss only", got)
-	}
+	wantRows(t, openSite(t, vars), "auth_user", 5, "the 4 members and boss only")
 }
 
 func TestCreateSuperuserFromEnvironment(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name   string
 		prefix string
@@ -172,6 +178,7 @@ func TestCreateSuperuserFromEnvironment(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
 			vars := siteEnv(t)
 			app(t, vars, "", "migrate", "--no-seed").want(t, exitOK)
 			vars = with(vars, tt.prefix+"USERNAME", "admin", tt.prefix+"EMAIL", "admin@example.com", tt.prefix+"PASSWORD", strongPassword)
@@ -185,6 +192,7 @@ func TestCreateSuperuserFromEnvironment(t *testing.T) {
 }
 
 func TestCreateSuperuserInteractive(t *testing.T) {
+	t.Parallel()
 	vars := siteEnv(t)
 	app(t, vars, "", "migrate").want(t, exitOK)
 
@@ -227,11 +235,13 @@ func TestCreateSuperuserInteractive(t *testing.T) {
 }
 
 func TestCreateSuperuserNeedsMigratedSchema(t *testing.T) {
+	t.Parallel()
 	vars := with(siteEnv(t), "SUPERUSER_PASSWORD", strongPassword)
 	app(t, vars, "", "createsuperuser", "--noinput", "--username", "boss").want(t, exitFailure, "run `app migrate` first")
 }
 
 func TestChangePassword(t *testing.T) {
+	t.Parallel()
 	vars := siteEnv(t)
 	app(t, vars, "", "migrate").want(t, exitOK)
 	app(t, with(vars, "SUPERUSER_PASSWORD", strongPassword), "", "createsuperuser", "--noinput", "--username", "boss").want(t, exitOK)
@@ -293,6 +303,7 @@ func prodVars(t *testing.T) map[string]string {
 }
 
 func TestCheckMissingSQLiteFile(t *testing.T) {
+	t.Parallel()
 	vars := with(prodVars(t), "DATABASE_URL", sqliteEnv(t)["DATABASE_URL"])
 	app(t, vars, "", "check").want(t, exitFailure, "Configuration:", "database does not exist", "run `app migrate` to create it")
 	if _, err := os.Stat(strings.TrimPrefix(vars["DATABASE_URL"], "sqlite:")); !errors.Is(err, os.ErrNotExist) {
@@ -301,6 +312,7 @@ func TestCheckMissingSQLiteFile(t *testing.T) {
 }
 
 func TestCheck(t *testing.T) {
+	t.Parallel()
 	vars := prodVars(t)
 	if testdb.Postgres() { // a PostgreSQL database exists before migrate; an SQLite file does not
 		t.Run("empty database", func(t *testing.T) {
@@ -373,6 +385,7 @@ func serving(t *testing.T, vars map[string]string) (stop func() result) {
 }
 
 func TestServe(t *testing.T) {
+	t.Parallel()
 	port := freePort(t)
 	vars := with(prodVars(t), "PORT", port)
 	stop := serving(t, vars)
@@ -415,12 +428,11 @@ func TestServe(t *testing.T) {
 	if r := serving(t, vars)(); strings.Contains(r.stdout, "Loaded reference data") {
 		t.Errorf("got the reference data loaded again:\n%s", r.stdout)
 	}
-	if n := count(t, db, "lettings_letting"); n != 5 {
-		t.Errorf("got %d lettings after the second start, want the deleted one to stay deleted", n)
-	}
+	wantRows(t, db, "lettings_letting", 5, "the deleted one stays deleted after the second start")
 }
 
 func TestServeReportsABusyPort(t *testing.T) {
+	t.Parallel()
 	ln, err := net.Listen("tcp", ":0")
 	if err != nil {
 		t.Fatal(err)
@@ -431,6 +443,7 @@ func TestServeReportsABusyPort(t *testing.T) {
 }
 
 func TestCheckSentry(t *testing.T) {
+	t.Parallel()
 	var received atomic.Int64
 	sentrySrv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { received.Add(1) }))
 	defer sentrySrv.Close()
@@ -445,10 +458,12 @@ func TestCheckSentry(t *testing.T) {
 }
 
 func TestUnreachablePostgreSQL(t *testing.T) {
+	t.Parallel()
 	addr := "127.0.0.1:" + freePort(t) // nobody listens there
 	vars := map[string]string{"DATABASE_URL": "postgres://app:hunter2@" + addr + "/site"}
 	for _, args := range [][]string{{"migrate"}, {"migrate", "status"}, {"createsuperuser", "--noinput", "--username", "x"}} {
 		t.Run(strings.Join(args, " "), func(t *testing.T) {
+			t.Parallel()
 			r := app(t, with(vars, "SUPERUSER_PASSWORD", bossPassword), "", args...)
 			r.want(t, exitFailure, "cannot connect to PostgreSQL at "+addr)
 			if strings.Contains(r.stderr, "hunter2") || strings.Count(strings.TrimSpace(r.stderr), "\n") != 0 {

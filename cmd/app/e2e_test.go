@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -103,6 +104,7 @@ type e2eSite struct {
 
 func startE2ESite(t *testing.T) *e2eSite {
 	t.Helper()
+	e2eNeeds(t) // skips before building and starting anything
 	port := freePort(t)
 	db := filepath.Join(t.TempDir(), "db.sqlite3")
 	s := &e2eSite{
@@ -336,8 +338,15 @@ func (tb *tab) check(shot string) {
 		var png []byte
 		// Quality 100 makes a PNG; anything less, a JPEG.
 		tb.do("screenshot", chromedp.FullScreenshot(&png, 100))
+		// The journeys run side by side and some take the same page (the
+		// login): each picture is written aside and renamed, so it lands whole.
 		name := filepath.Join(tb.shots, tb.viewport+"px-"+shot+".png")
-		if err := os.WriteFile(name, png, 0o644); err != nil {
+		tmp, err := os.CreateTemp(tb.shots, ".shot-*")
+		if err != nil {
+			tb.t.Fatal(err)
+		}
+		_, err = tmp.Write(png)
+		if err = errors.Join(err, tmp.Close(), os.Chmod(tmp.Name(), 0o644), os.Rename(tmp.Name(), name)); err != nil {
 			tb.t.Fatal(err)
 		}
 	}
@@ -427,13 +436,22 @@ func (tb *tab) waitLoaded() {
 func (tb *tab) login(username, password string) {
 	tb.t.Helper()
 	tb.open("/admin/login/", "admin-login")
-	tb.do("fill the login form",
-		chromedp.SetValue("#id_username", username, chromedp.ByQuery),
-		chromedp.SetValue("#id_password", password, chromedp.ByQuery))
+	tb.fill("fill the login form", "#id_username", username, "#id_password", password)
 	tb.clickAndWait(`input[type="submit"]`)
 }
 
+// fill sets the fields of a form, given as selector, value pairs.
+func (tb *tab) fill(what string, fields ...string) {
+	tb.t.Helper()
+	var set []chromedp.Action
+	for i := 0; i+1 < len(fields); i += 2 {
+		set = append(set, chromedp.SetValue(fields[i], fields[i+1], chromedp.ByQuery))
+	}
+	tb.do(what, set...)
+}
+
 func TestBrowserVisitor(t *testing.T) {
+	t.Parallel()
 	site := startE2ESite(t)
 	atEachWidth(t, site, func(t *testing.T, tb *tab, i int) {
 		tb.open("/", "public-home")
@@ -493,6 +511,7 @@ func waitDownload(t *testing.T, dir string) []byte {
 }
 
 func TestBrowserStaff(t *testing.T) {
+	t.Parallel()
 	site := startE2ESite(t)
 	atEachWidth(t, site, func(t *testing.T, tb *tab, i int) {
 		password, next := e2ePassword, e2eNewPass
@@ -595,10 +614,7 @@ func TestBrowserStaff(t *testing.T) {
 		tb.wantText("main", "Import from Django")
 
 		tb.open("/admin/password_change/", "admin-password-change")
-		tb.do("new password",
-			chromedp.SetValue("#id_old_password", password, chromedp.ByQuery),
-			chromedp.SetValue("#id_new_password1", next, chromedp.ByQuery),
-			chromedp.SetValue("#id_new_password2", next, chromedp.ByQuery))
+		tb.fill("new password", "#id_old_password", password, "#id_new_password1", next, "#id_new_password2", next)
 		tb.clickAndWait(`input[type="submit"]`)
 		tb.wantText("main", "Your password was changed.")
 		tb.clickAndWait(`#logout-form button`)
@@ -613,16 +629,14 @@ func jsString(s string) string { return `"` + s + `"` }
 // TestBrowserViewOnly: a staff member who may only view lettings, made by
 // the superuser through the admin, sees them read-only.
 func TestBrowserViewOnly(t *testing.T) {
+	t.Parallel()
 	site := startE2ESite(t)
 	atEachWidth(t, site, func(t *testing.T, tb *tab, i int) {
 		viewer := fmt.Sprintf("viewer%d", i)
 
 		tb.login(e2eUser, e2ePassword)
 		tb.open("/admin/auth/user/add/", "admin-user-add")
-		tb.do("the new user",
-			chromedp.SetValue("#id_username", viewer, chromedp.ByQuery),
-			chromedp.SetValue("#id_password1", e2eNewPass, chromedp.ByQuery),
-			chromedp.SetValue("#id_password2", e2eNewPass, chromedp.ByQuery))
+		tb.fill("the new user", "#id_username", viewer, "#id_password1", e2eNewPass, "#id_password2", e2eNewPass)
 		tb.clickAndWait(`input[name="_save"]`)
 		tb.check("admin-user-change")
 		tb.do("staff, may view lettings",
@@ -665,6 +679,7 @@ func TestBrowserViewOnly(t *testing.T) {
 // to the admin, with the staff member's session cookie sent along, is
 // refused and changes nothing; and our pages refuse to be framed.
 func TestBrowserCrossOrigin(t *testing.T) {
+	t.Parallel()
 	site := startE2ESite(t)
 	evil := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")

@@ -73,6 +73,7 @@ func (c *client) post(base, path string, form url.Values) (int, string) {
 // start together and migrate once, and sessions, edits and login throttling
 // are one site whichever instance answers.
 func TestTwoInstancesShareOnePostgreSQLDatabase(t *testing.T) {
+	t.Parallel()
 	if !testdb.Postgres() {
 		t.Skip("needs PostgreSQL: set " + testdb.URLVariable)
 	}

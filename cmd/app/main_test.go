@@ -78,6 +78,7 @@ func (r result) want(t *testing.T, code int, contains ...string) {
 }
 
 func TestUsage(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name     string
 		args     []string
@@ -98,16 +99,19 @@ func TestUsage(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
 			app(t, siteEnv(t), "", tt.args...).want(t, tt.code, tt.contains...)
 		})
 	}
 }
 
 func TestVersion(t *testing.T) {
+	t.Parallel()
 	app(t, nil, "", "version").want(t, exitOK, "app 1.2.3", "commit: abc123", "built: 2026-11-25")
 }
 
 func TestBuildInfoDefaults(t *testing.T) {
+	t.Parallel()
 	b := buildInfo("", "", "")
 	if b.Version == "" || b.Commit == "" || b.Date == "" {
 		t.Errorf("got %+v, want every field filled", b)
@@ -118,6 +122,7 @@ func TestBuildInfoDefaults(t *testing.T) {
 }
 
 func TestConfigurationErrorsExit2(t *testing.T) {
+	t.Parallel()
 	prod := map[string]string{"DATABASE_URL": "sqlite:" + filepath.Join(t.TempDir(), "x.sqlite3"), "DEBUG": "false"}
 	tests := []struct {
 		name     string
@@ -133,6 +138,7 @@ func TestConfigurationErrorsExit2(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
 			r := app(t, tt.vars, "", tt.args...)
 			r.want(t, exitUsage, tt.contains...)
 			if r.stdout != "" {
@@ -143,12 +149,14 @@ func TestConfigurationErrorsExit2(t *testing.T) {
 }
 
 func TestManagementCommandsNeedNoSiteSecrets(t *testing.T) {
+	t.Parallel()
 	// A migration in a build or pre-deploy step runs before the site's secrets exist.
 	vars := with(siteEnv(t), "DEBUG", "false")
 	app(t, vars, "", "migrate").want(t, exitOK, "Loaded reference data")
 }
 
 func TestNoticesForIgnoredDjangoSettings(t *testing.T) {
+	t.Parallel()
 	vars := with(siteEnv(t), "DJANGO_STATICFILES_STORAGE", "whitenoise.storage.CompressedManifestStaticFilesStorage")
 	app(t, vars, "", "migrate", "--no-seed").want(t, exitOK, "DJANGO_STATICFILES_STORAGE is ignored")
 }

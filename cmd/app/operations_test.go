@@ -47,6 +47,7 @@ func logLines(t *testing.T, raw string) []map[string]any {
 }
 
 func TestRequestLog(t *testing.T) {
+	t.Parallel()
 	db := testdb.Seeded(t)
 	var logs bytes.Buffer
 	logger := slog.New(slog.NewJSONHandler(&logs, &slog.HandlerOptions{Level: slog.LevelInfo}))
@@ -92,6 +93,7 @@ func TestRequestLog(t *testing.T) {
 }
 
 func TestReadyz(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := testdb.Seeded(t)
 	h := newRouter(t, db, testConfig(t), 0, nil)
@@ -117,6 +119,7 @@ func TestReadyz(t *testing.T) {
 }
 
 func TestBackupDuringWrites(t *testing.T) {
+	t.Parallel()
 	vars := sqliteEnv(t)
 	app(t, vars, "", "migrate").want(t, exitOK)
 	db := openSite(t, vars)
@@ -156,6 +159,7 @@ func TestBackupDuringWrites(t *testing.T) {
 }
 
 func TestBackupRefersPostgreSQLToPgDump(t *testing.T) {
+	t.Parallel()
 	if !testdb.Postgres() {
 		t.Skip("runs on PostgreSQL: set " + testdb.URLVariable)
 	}
@@ -203,6 +207,7 @@ func halfSentRequest(t *testing.T, addr string) (net.Conn, string) {
 }
 
 func TestSecondSignalExitsAtOnce(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("builds the binary; skipped with -short")
 	}
@@ -231,6 +236,7 @@ func TestSecondSignalExitsAtOnce(t *testing.T) {
 // when SIGTERM arrives is answered, new connections are refused, and the
 // process exits 0.
 func TestGracefulShutdown(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("builds the binary; skipped with -short")
 	}

@@ -23,8 +23,9 @@ import (
 // that forges a new first entry every time is still one client: it is
 // throttled after the per-address limit, and logged under its real address.
 func TestLoginThrottleBehindRenderIgnoresForgedAddresses(t *testing.T) {
-	db := testdb.Seeded(t)
+	t.Parallel()
 	var logs lockedBuffer
+	db := testdb.Seeded(t)
 	h, err := router(site{
 		DB:     db,
 		Config: testConfig(t, "TRUST_PROXY_HEADERS", "true", "PROXY_COUNT", "2"),

@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"syscall"
@@ -207,6 +208,7 @@ func signIn(base, username, password string) error {
 // become 65532 for good before it serves, and create the administrator
 // from the environment, once.
 func TestServeAsRootDropsPrivileges(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("builds the release binary and starts it as root; skipped with -short")
 	}
@@ -299,4 +301,74 @@ func TestServeAsRootDropsPrivileges(t *testing.T) {
 			t.Errorf("got %d lines, want one operator line:\n%s", n+1, out)
 		}
 	})
+}
+
+// releaseBinary is the binary the image holds, which runs alone in an empty
+// root.
+func releaseBinary(t *testing.T) string {
+	t.Helper()
+	args := dockerBuildArgs(t, map[string]string{"VERSION": "9.9.9", "COMMIT": "feedface", "DATE": "2026-11-25T00:00:00Z"})
+	return releaseBin.get(t, []string{"CGO_ENABLED=0"}, args...)
+}
+
+// dockerBuildArgs reads the go build command of the Dockerfile and returns
+// its arguments (without -o and the package), with the build arguments
+// given in vars put in.
+func dockerBuildArgs(t *testing.T, vars map[string]string) []string {
+	t.Helper()
+	raw, err := os.ReadFile(filepath.Join("..", "..", "Dockerfile"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := regexp.MustCompile(`CGO_ENABLED=0 go (build -trimpath -ldflags "([^"]*)") -o /out/app \./cmd/app`).FindSubmatch(raw)
+	if m == nil {
+		t.Fatal("no `CGO_ENABLED=0 go build -trimpath -ldflags \"…\" -o /out/app ./cmd/app` in the Dockerfile")
+	}
+	ldflags := string(m[2])
+	for k, v := range vars {
+		ldflags = strings.ReplaceAll(ldflags, "${"+k+"}", v)
+	}
+	for _, want := range []string{"-s", "-w", "-X main.version=", "-X main.commit=", "-X main.date="} {
+		if !strings.Contains(ldflags, want) {
+			t.Errorf("got ldflags %q, want %s", ldflags, want)
+		}
+	}
+	return []string{"build", "-trimpath", "-ldflags", ldflags}
+}
+
+// TestStaticBinary builds the binary as the release does (no cgo, version
+// stamped by the linker) and runs it in an empty directory with an empty
+// environment: it must need nothing beside itself.
+func TestStaticBinary(t *testing.T) {
+	t.Parallel()
+	if testing.Short() {
+		t.Skip("builds the binary; skipped with -short")
+	}
+	// The flags are the Dockerfile's own, so the image builds what is tested.
+	bin := releaseBinary(t)
+
+	dir := t.TempDir()
+	runBin := func(args ...string) string {
+		t.Helper()
+		cmd := exec.Command(bin, args...)
+		cmd.Dir = dir
+		cmd.Env = []string{} // nothing from the test's environment
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			t.Fatalf("app %s: %v\n%s", strings.Join(args, " "), err, out)
+		}
+		return string(out)
+	}
+	if out := runBin("version"); !strings.Contains(out, "app 9.9.9") || !strings.Contains(out, "commit: feedface") {
+		t.Errorf("got %q, want the stamped version and commit", out)
+	}
+	if out := runBin("migrate"); !strings.Contains(out, "Loaded reference data: 6 addresses, 6 lettings, 4 users, 4 profiles.") {
+		t.Errorf("got %q, want the reference data loaded", out)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "oc-lettings.sqlite3")); err != nil {
+		t.Errorf("got %v, want the default database in the working directory", err)
+	}
+	if out := runBin("migrate"); !strings.Contains(out, "Reference data already loaded") {
+		t.Errorf("got %q, want nothing changed the second time", out)
+	}
 }

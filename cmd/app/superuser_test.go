@@ -14,6 +14,7 @@ import (
 // and serve create the administrator declared in SUPERUSER_*, once, and
 // never touch an existing user.
 func TestSuperuserFromTheEnvironment(t *testing.T) {
+	t.Parallel()
 	user := func(t *testing.T, vars map[string]string, username string) *models.User {
 		t.Helper()
 		u, err := models.GetUserByUsername(context.Background(), openSite(t, vars).Read, username)
@@ -32,6 +33,7 @@ func TestSuperuserFromTheEnvironment(t *testing.T) {
 	}
 
 	t.Run("created once, then left alone", func(t *testing.T) {
+		t.Parallel()
 		vars := with(siteEnv(t), "SUPERUSER_USERNAME", "boss", "SUPERUSER_EMAIL", "boss@example.com", "SUPERUSER_PASSWORD", strongPassword)
 		r := app(t, vars, "", "migrate")
 		r.want(t, exitOK, "administrator created from SUPERUSER_USERNAME", "remove SUPERUSER_PASSWORD")
@@ -57,12 +59,11 @@ func TestSuperuserFromTheEnvironment(t *testing.T) {
 		if after.Password != u.Password || after.IsSuperuser || after.Email != "changed@example.com" {
 			t.Errorf("got %+v, want the existing user exactly as the staff left it", after)
 		}
-		if n := count(t, openSite(t, vars), "auth_user"); n != 5 {
-			t.Errorf("got %d users, want the 4 members and one administrator", n)
-		}
+		wantRows(t, openSite(t, vars), "auth_user", 5, "the 4 members and one administrator")
 	})
 
 	t.Run("Django's variable names", func(t *testing.T) {
+		t.Parallel()
 		vars := with(siteEnv(t), "DJANGO_SUPERUSER_USERNAME", "chief", "DJANGO_SUPERUSER_PASSWORD", strongPassword)
 		app(t, vars, "", "migrate", "--no-seed").want(t, exitOK, "administrator created")
 		if !user(t, vars, "chief").IsSuperuser {
@@ -70,24 +71,24 @@ func TestSuperuserFromTheEnvironment(t *testing.T) {
 		}
 	})
 
-	t.Run("a weak password stops the start", func(t *testing.T) {
-		for _, weak := range []string{"boss", "password123", "80245139671"} {
+	for _, weak := range []string{"boss", "password123", "80245139671"} {
+		t.Run("a weak password stops the start: "+weak, func(t *testing.T) {
+			t.Parallel()
 			vars := with(siteEnv(t), "SUPERUSER_USERNAME", "boss", "SUPERUSER_PASSWORD", weak)
 			r := app(t, vars, "", "migrate", "--no-seed")
 			r.want(t, exitFailure, `cannot create the administrator "boss" from SUPERUSER_USERNAME and SUPERUSER_PASSWORD: password:`)
-			if n := count(t, openSite(t, vars), "auth_user"); n != 0 {
-				t.Errorf("got %d users after a refused password, want none", n)
-			}
+			wantRows(t, openSite(t, vars), "auth_user", 0, "none after a refused password")
 			serve := app(t, with(prodVars(t), "DATABASE_URL", vars["DATABASE_URL"], "PORT", freePort(t),
 				"SUPERUSER_USERNAME", "boss", "SUPERUSER_PASSWORD", weak), "", "serve")
 			serve.want(t, exitFailure, "cannot create the administrator")
 			if strings.Count(strings.TrimSpace(serve.stderr), "\n") != 0 {
 				t.Errorf("got %q, want one line on stderr", serve.stderr)
 			}
-		}
-	})
+		})
+	}
 
 	t.Run("a bad username stops the start", func(t *testing.T) {
+		t.Parallel()
 		vars := with(siteEnv(t), "SUPERUSER_USERNAME", "chief of staff", "SUPERUSER_PASSWORD", strongPassword)
 		r := app(t, vars, "", "migrate", "--no-seed")
 		r.want(t, exitFailure, "username: Enter a valid username.")
@@ -95,6 +96,7 @@ func TestSuperuserFromTheEnvironment(t *testing.T) {
 	})
 
 	t.Run("no password for a missing user: a warning, and the site starts", func(t *testing.T) {
+		t.Parallel()
 		vars := with(siteEnv(t), "SUPERUSER_USERNAME", "boss")
 		app(t, vars, "", "migrate", "--no-seed").want(t, exitOK, "SUPERUSER_PASSWORD is not set, so no administrator was created")
 		if _, err := models.GetUserByUsername(context.Background(), openSite(t, vars).Read, "boss"); !errors.Is(err, models.ErrNotFound) {
@@ -103,6 +105,7 @@ func TestSuperuserFromTheEnvironment(t *testing.T) {
 	})
 
 	t.Run("a password without a username is noticed", func(t *testing.T) {
+		t.Parallel()
 		vars := with(siteEnv(t), "SUPERUSER_PASSWORD", strongPassword)
 		r := app(t, vars, "", "migrate", "--no-seed")
 		r.want(t, exitOK, "SUPERUSER_PASSWORD is set without SUPERUSER_USERNAME")
@@ -110,6 +113,7 @@ func TestSuperuserFromTheEnvironment(t *testing.T) {
 	})
 
 	t.Run("check redacts the password", func(t *testing.T) {
+		t.Parallel()
 		vars := with(prodVars(t), "SUPERUSER_USERNAME", "boss", "SUPERUSER_PASSWORD", strongPassword)
 		app(t, vars, "", "migrate").want(t, exitOK)
 		r := app(t, vars, "", "check")
