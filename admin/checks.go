@@ -174,7 +174,8 @@ type tableColumn struct{ table, column string }
 
 // attach finds the model's table in its bun metadata, and fills in what a
 // declaration may leave out as Django does: the verbose names from the
-// model's name, and the model layer's own storage.
+// model's name, and the model layer's own reading and deleting (bind adds
+// its creating and updating, once it has checked the model can).
 func (m *ModelAdmin[T]) attach(db bun.IDB) {
 	m.table = db.Dialect().Tables().Get(reflect.TypeFor[T]())
 	if m.Verbose == "" {
@@ -185,12 +186,6 @@ func (m *ModelAdmin[T]) attach(db bun.IDB) {
 	}
 	if m.Get == nil {
 		m.Get = models.Get[T]
-	}
-	if m.Create == nil {
-		m.Create = models.Create[T]
-	}
-	if m.Update == nil {
-		m.Update = models.Update[T]
 	}
 	if m.Delete == nil {
 		m.Delete = models.Delete[T]
@@ -263,6 +258,18 @@ func (m *ModelAdmin[T]) bind(db bun.IDB, reg *Registry) []Problem {
 			continue
 		}
 		m.filters = append(m.filters, f)
+	}
+	if m.Create == nil || m.Update == nil {
+		// Left to the model layer, which needs the model's validation.
+		if err := models.Storable[T](); err != nil {
+			bad("storage", err)
+		}
+	}
+	if m.Create == nil {
+		m.Create = models.Create[T]
+	}
+	if m.Update == nil {
+		m.Update = models.Update[T]
 	}
 	rules := (*new(T)).Fields()
 	for _, set := range []struct {

@@ -540,8 +540,10 @@ func checkQuotes(t *testing.T, g guide, steps map[string]forgotten) {
 	}
 }
 
-// checkOutput is what the system checks say about db's schema, "" when
-// they find nothing.
+// checkOutput is what `app check` prints of the system checks on db's
+// schema, "" when they find nothing. The command's report puts its name
+// before the problems (cmd/app's TestCheckProblemsPrintOneLineEach pins
+// that), which the guide quotes as a reader sees it.
 func checkOutput(t *testing.T, db *database.DB) string {
 	t.Helper()
 	err := admin.Check(context.Background(), db)
@@ -552,7 +554,7 @@ func checkOutput(t *testing.T, db *database.DB) string {
 	if err == nil {
 		return ""
 	}
-	return err.Error()
+	return "app check: " + err.Error()
 }
 
 func mustExec(t *testing.T, db *database.DB, query string) {

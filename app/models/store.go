@@ -60,3 +60,11 @@ func validated(obj any) (rules, error) {
 	}
 	return r, nil
 }
+
+// Storable says whether Create and Update can store a T: whether it has
+// the Clean and validateRelations they run. The admin's system checks ask
+// it of every model whose declaration leaves storage to them.
+func Storable[T Entity]() error {
+	_, err := validated(new(T))
+	return err
+}
