@@ -2,6 +2,8 @@ package admin_test
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -13,6 +15,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -267,7 +270,7 @@ func checkFigures(t *testing.T, g guide) {
 // followGuide applies the guide to a copy of the repository and runs the
 // checks and tests it touches there.
 func followGuide(t *testing.T, root string, g guide) {
-	dir := t.TempDir()
+	dir := copyDir(t, root)
 	began := time.Now()
 	copyTree(t, root, dir)
 	for _, e := range g.edits {
@@ -319,6 +322,33 @@ func followGuide(t *testing.T, root string, g guide) {
 		}
 	}
 	t.Logf("followed the guide in %v", time.Since(began).Round(time.Millisecond))
+}
+
+// copyDir is where the guide is applied: the same directory at every run
+// of this repository's tests, because the build cache keys what it
+// compiles by its directory, so that a run finds what the last one
+// compiled instead of compiling the module afresh. A run that finds the
+// directory taken by another (its lock held) uses a directory of its own.
+func copyDir(t *testing.T, root string) string {
+	t.Helper()
+	sum := sha256.Sum256([]byte(root))
+	dir := filepath.Join(os.TempDir(), "oclettings-guide-"+hex.EncodeToString(sum[:6]))
+	lock, err := os.OpenFile(dir+".lock", os.O_CREATE|os.O_RDWR, 0o600)
+	if err != nil {
+		return t.TempDir()
+	}
+	if err := syscall.Flock(int(lock.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+		_ = lock.Close()
+		return t.TempDir()
+	}
+	t.Cleanup(func() { _ = lock.Close() }) // closing releases the lock
+	if err := os.RemoveAll(dir); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	return dir
 }
 
 // inCopy runs a command in the copy, in this test's environment (the same
