@@ -120,9 +120,10 @@ func (reg *Registry) checkSchema(ctx context.Context, db *database.DB) ([]Proble
 	if err != nil {
 		return nil, err
 	}
-	for _, k := range keys {
+	reg.cascades = slices.DeleteFunc(keys, func(k database.ForeignKey) bool { return !k.Cascade })
+	for _, k := range reg.cascades {
 		target, ok := reg.byTable(k.RefTable)
-		if !ok || !k.Cascade {
+		if !ok {
 			continue
 		}
 		if _, shown := reg.byTable(k.Table); shown {

@@ -42,15 +42,12 @@ type summaryLine struct {
 // (read from the schema's cascading foreign keys, to any depth), the
 // summary per model, and the models the user may not delete.
 func (m *ModelAdmin[T]) cascadeOf(ctx context.Context, s *Site, r *http.Request, objs []T) ([]deleteItem, []summaryLine, []string, error) {
-	keys, err := s.cascades(ctx)
-	if err != nil {
-		return nil, nil, nil, err
-	}
-	c := cascade{s: s, perms: permissions(r), keys: keys, counts: map[string]int{m.Name(): len(objs)}}
+	c := cascade{s: s, perms: permissions(r), keys: s.registry.cascades, counts: map[string]int{m.Name(): len(objs)}}
 	if !c.perms.Has(m.perm(accounts.Delete)) {
 		c.denied = append(c.denied, m.Verbose)
 	}
 	items := make([]deleteItem, len(objs))
+	var err error
 	for i := range objs {
 		obj := &objs[i]
 		items[i] = deleteItem{Model: capfirst(m.Verbose), Repr: repr(obj), URL: m.ObjectURL(pk(obj))}
@@ -112,19 +109,6 @@ func (c *cascade) children(ctx context.Context, table string, id int64, depth in
 		}
 	}
 	return items, nil
-}
-
-// cascades are the schema's cascading foreign keys, read once a content
-// version like any other data the admin shows.
-func (s *Site) cascades(ctx context.Context) ([]database.ForeignKey, error) {
-	found, err := s.memo.get(ctx, "cascades", func(ctx context.Context) (any, error) {
-		keys, err := s.db.ForeignKeys(ctx)
-		return slices.DeleteFunc(keys, func(k database.ForeignKey) bool { return !k.Cascade }), err
-	})
-	if err != nil {
-		return nil, err
-	}
-	return found.([]database.ForeignKey), nil
 }
 
 // deleteView asks "Are you sure?" and, on "Yes, I’m sure", deletes.

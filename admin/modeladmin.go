@@ -164,13 +164,11 @@ func (m *ModelAdmin[T]) mayEdit(r *http.Request, obj *T) bool {
 
 // can reports whether the signed-in user may do any of the actions on the model.
 func (m *ModelAdmin[T]) can(r *http.Request, actions ...accounts.Action) bool {
-	perms := permissions(r)
-	for _, a := range actions {
-		if perms.Has(m.perm(a)) {
-			return true
-		}
+	keys := make([]accounts.Key, len(actions))
+	for i, a := range actions {
+		keys[i] = m.perm(a)
 	}
-	return false
+	return permissions(r).HasAny(keys...)
 }
 
 // object loads the object named in the path. One that is not there (or no

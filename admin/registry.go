@@ -7,6 +7,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"oclettings/app/accounts"
+	"oclettings/app/database"
 )
 
 // App is an application of the admin, a group of models on the index.
@@ -19,6 +20,9 @@ type App struct {
 type Registry struct {
 	apps   []App
 	models []registered
+	// cascades are the schema's cascading foreign keys, read once by the
+	// system checks: the schema does not change while the site runs.
+	cascades []database.ForeignKey
 }
 
 // appOf returns the app with a label.
