@@ -83,6 +83,8 @@ func newSite(cfg Config, reg *Registry) (*Site, error) {
 		"actionWord": actionWord,
 		"adminTime":  formatTime,
 		"deref":      func(b *bool) bool { return b != nil && *b },
+		// list names a fixed set in a template (the stylesheets and scripts).
+		"list": func(items ...string) []string { return items },
 	})
 	if err != nil {
 		return nil, err
