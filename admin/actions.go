@@ -45,6 +45,9 @@ func (m *ModelAdmin[T]) action(s *Site, w http.ResponseWriter, r *http.Request) 
 	if err != nil {
 		return err
 	}
+	if _, save := input["_save"]; save && len(m.editable) > 0 {
+		return m.saveList(s, w, r, input)
+	}
 	back := web.Redirect(r.URL.RequestURI())
 	name := input.Get("action")
 	if name == "" {
@@ -58,8 +61,20 @@ func (m *ModelAdmin[T]) action(s *Site, w http.ResponseWriter, r *http.Request) 
 		s.addMessage(r, "warning", msgNoAction)
 		return back
 	}
-	rows, err := m.selectedRows(r.Context(), s.db.Read, input["_selected_action"])
-	if err != nil {
+	var rows []T
+	// Django's select_across: the action works on every row of the list
+	// as its query string narrows it, across its pages. As in Django, it
+	// takes a ticked row to run (the actions bar offers it once every row
+	// of the page is ticked).
+	if input.Get("select_across") == "1" && len(input["_selected_action"]) > 0 {
+		lq, err := m.listQueryOf(r)
+		if err != nil {
+			return err
+		}
+		if rows, err = m.allRows(r.Context(), s.db.Read, lq); err != nil {
+			return err
+		}
+	} else if rows, err = m.selectedRows(r.Context(), s.db.Read, input["_selected_action"]); err != nil {
 		return err
 	}
 	if len(rows) == 0 {

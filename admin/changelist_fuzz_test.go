@@ -41,6 +41,10 @@ func FuzzListQuery(f *testing.F) {
 		"groups__id__exact=99999999999999999999", "groups__id__exact=0x10",
 		"favorite_city__exact=%C3%89vreux",
 		"unknown=1", "q=a&q=b", "o=1&o=2", "p=1&p=2",
+		"groups__isnull=True", "groups__isnull=0&groups__id__exact=1", "_facets=True", "_facets=",
+		"date_joined__year=2020&date_joined__month=2&date_joined__day=30", "date_joined__year=-1",
+		"date_joined__year=9999&date_joined__month=12&date_joined__day=31", "date_joined__month=6",
+		"date_joined__year=2020&date_joined__year=x", "date_joined__hour=1",
 	} {
 		f.Add(seed)
 	}
@@ -96,9 +100,16 @@ func (m *ModelAdmin[T]) fuzzList(t *testing.T, raw url.Values, db bun.IDB) {
 	}
 	for param, value := range lq.filters {
 		f := m.filter(param)
-		if f == nil || !f.valid(value) {
+		if f == nil || !f.valid(param, value) {
 			t.Fatalf("%s: got filter %s=%q, not a declared, valid one", m.Model, param, value)
 		}
+	}
+	// A date hierarchy's span is a real stretch of its year.
+	if d := lq.dates; !d.from.IsZero() && (!d.to.After(d.from) || d.from.Year() != d.year) {
+		t.Fatalf("%s: got the span %v to %v for %v", m.Model, d.from, d.to, raw)
+	}
+	if u := m.clearFiltersURL(lq); strings.Contains(u, "__exact=") || strings.Contains(u, "__isnull=") {
+		t.Fatalf("%s: got %q clearing the filters of %v", m.Model, u, raw)
 	}
 	var cols []int
 	for _, o := range lq.order {

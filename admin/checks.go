@@ -198,6 +198,7 @@ func (m *ModelAdmin[T]) attach(db bun.IDB) {
 // Whatever does not resolve is a problem naming the option and the field.
 func (m *ModelAdmin[T]) bind(db bun.IDB, reg *Registry) []Problem {
 	var problems []Problem
+	m.loc = reg.loc
 	bad := func(option string, err error) {
 		problems = append(problems, Problem{m.Key(), option, err.Error()})
 	}
@@ -290,7 +291,10 @@ func (m *ModelAdmin[T]) bind(db bun.IDB, reg *Registry) []Problem {
 						bad(option, fmt.Errorf("the model's field %s has no column %s in %s", f.Name, rule.Column(), m.table.Name))
 						continue
 					}
-					f.access(rule, column)
+					f.access(rule, column, reg.loc)
+					if err := f.bindSplitDateTime(rule, column, reg.loc); err != nil {
+						bad(option, err)
+					}
 				}
 				if rule.Kind == models.Ref && f.Related == "" {
 					rel := relationNamed(m.table, f.Name)
@@ -323,7 +327,11 @@ func (m *ModelAdmin[T]) bind(db bun.IDB, reg *Registry) []Problem {
 			}
 		}
 	}
-	return problems
+	problems = append(problems, m.bindFilterHorizontal()...)
+	problems = append(problems, m.bindAutocomplete(reg)...)
+	problems = append(problems, m.bindInlines(db, reg)...)
+	// After the fields: list_editable edits the form's fields.
+	return append(problems, m.bindChangelistOptions()...)
 }
 
 // filterFor makes the filter a declared name asks for.

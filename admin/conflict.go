@@ -98,12 +98,12 @@ func (m *ModelAdmin[T]) conflict(ctx context.Context, db bun.IDB, obj *T, fields
 		if e.User != nil {
 			who = e.User.Username
 		}
-		c.Changes = append(c.Changes, who+" on "+formatTime(e.ActionTime)+": "+e.ChangeMessage)
+		c.Changes = append(c.Changes, who+" on "+formatTime(e.ActionTime, m.loc)+": "+e.ChangeMessage)
 	}
 	current := map[string]string{}
 	for i := range fields {
 		f := &fields[i]
-		if !f.editable(up) || f.Widget == Password || sameValues(input[f.Name], stored[f.Name]) {
+		if !f.editable(up) || f.Widget == Password || sameValues(submitted(f, input), stored[f.Name]) {
 			continue
 		}
 		text, err := m.valueText(ctx, db, f, obj, stored[f.Name])

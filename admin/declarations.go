@@ -26,12 +26,18 @@ func adminApps() []App {
 func addressAdmin() *ModelAdmin[models.Address] {
 	type A = models.Address
 	return &ModelAdmin[A]{
-		modelInfo: modelInfo{App: "lettings", Model: "address", VerbosePlural: "addresses"},
+		// The original project declared verbose_name_plural = "Addresses",
+		// and Django shows it as declared (counts, actions, messages).
+		modelInfo: modelInfo{App: "lettings", Model: "address", VerbosePlural: "Addresses"},
 		List:      []string{"number", "street", "city", "state", "zip_code", "country_iso_code"},
 		Ordering:  []string{"id"},
 		Search:    []string{"street", "city", "state", "zip_code"},
 		Filters:   []string{"state", "country_iso_code"},
 		Fields:    fields[A]("number", "street", "city", "state", "zip_code", "country_iso_code"),
+		// The address's letting, edited on the address's page.
+		Inlines: []Inline{tabular[models.Letting]("address", "title")},
+		// Addresses differ by a field or two: a copy is quicker to make.
+		SaveAs: true,
 	}
 }
 
@@ -44,6 +50,8 @@ func lettingAdmin() *ModelAdmin[models.Letting] {
 		Search:    []string{"title", "address__street", "address__city"},
 		Filters:   []string{"address__state"},
 		Fields:    fields[L]("title", "address"),
+		// Searched by street or city, not chosen among every address.
+		Autocomplete: []string{"address"},
 		// A letting's own: two lettings cannot share an address.
 		Create:     models.CreateLetting,
 		Update:     models.UpdateLetting,
@@ -60,6 +68,12 @@ func profileAdmin() *ModelAdmin[models.Profile] {
 		Search:    []string{"user__username", "user__first_name", "user__last_name", "favorite_city"},
 		Filters:   []string{"favorite_city"},
 		Fields:    fields[P]("user", "favorite_city"),
+		// Searched by username or name, not chosen among every user.
+		Autocomplete: []string{"user"},
+		// Favourite cities are edited in place on the list, many at once.
+		// (Django refuses list_editable on the first, linked, column, so
+		// not the letting's title, which its list links by.)
+		ListEditable: []string{"favorite_city"},
 		// A profile's own: one profile a user.
 		Create:     models.CreateProfile,
 		Update:     models.UpdateProfile,

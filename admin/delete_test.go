@@ -36,8 +36,8 @@ func TestDeletion(t *testing.T) {
 	redirect(t, c.post("/admin/lettings/address/1/delete/", url.Values{"post": {"yes"}}), "/admin/lettings/address/")
 	res = c.get("/admin/lettings/address/").Want(t, http.StatusOK)
 	has(t, res, message("The address “7217 Bedford Street” was deleted successfully."))
-	if got := tally(res); got != "5 addresses" {
-		t.Errorf("got the tally %q, want 5 addresses", got)
+	if got := tally(res); got != "5 Addresses" {
+		t.Errorf("got the tally %q, want 5 Addresses", got)
 	}
 	if _, err := models.GetLetting(ctx, s.DB.Read, 1); err == nil {
 		t.Error("got the letting at the deleted address kept")

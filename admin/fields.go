@@ -2,6 +2,7 @@ package admin
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"reflect"
 	"strconv"
@@ -57,6 +58,9 @@ type Field[T models.Entity] struct {
 	Choices func(ctx context.Context, db bun.IDB) ([]choice, error)
 	// Links keeps a many-to-many field, in its link table.
 	Links *models.Link
+	// picker is the name a filter_horizontal field's two-box picker gives
+	// its choices ("groups"); bind sets it from ModelAdmin.FilterHorizontal.
+	picker string
 
 	// Link is a link shown with a read-only field: its address and text.
 	Link func(obj *T) (url, text string)
@@ -155,7 +159,7 @@ func field[T models.Entity](name string) Field[T] { return Field[T]{Name: name} 
 // access gives a field declared by name its reading and writing: the
 // struct field bun maps its column to, turned to and from form values by
 // the model field's kind.
-func (f *Field[T]) access(rule models.Field, column *schema.Field) {
+func (f *Field[T]) access(rule models.Field, column *schema.Field, loc *time.Location) {
 	value := func(obj *T) reflect.Value { return reflect.ValueOf(obj).Elem().FieldByIndex(column.Index) }
 	switch rule.Kind {
 	case models.Bool:
@@ -168,7 +172,7 @@ func (f *Field[T]) access(rule models.Field, column *schema.Field) {
 		f.Set = func(o *T, v []string) string { value(o).SetBool(len(v) > 0 && v[0] != ""); return "" }
 		f.Show = func(o *T) string { return yesNo(value(o).Bool()) }
 	case models.Time:
-		f.Show = func(o *T) string { return formatTime(value(o).Interface().(time.Time)) }
+		f.Show = func(o *T) string { return formatTime(value(o).Interface().(time.Time), loc) }
 	case models.Integer:
 		f.Get = func(o *T) []string { return []string{strconv.FormatInt(value(o).Int(), 10)} }
 		f.Set = func(o *T, v []string) string {
@@ -227,4 +231,92 @@ func first(v []string) string {
 		return ""
 	}
 	return v[0]
+}
+
+// bindFilterHorizontal marks the fields FilterHorizontal names for the
+// two-box picker. Like Django's admin.E019 and E020, each name must be a
+// many-to-many field of the form.
+func (m *ModelAdmin[T]) bindFilterHorizontal() []Problem {
+	var problems []Problem
+	for i, name := range m.FilterHorizontal {
+		found := false
+		for _, set := range [][]Field[T]{m.Fields, m.AddFields} {
+			for j := range set {
+				if f := &set[j]; f.Name == name && f.Links != nil {
+					// Django names the choices by the field's verbose name.
+					f.picker = strings.ToLower(f.Label)
+					found = true
+				}
+			}
+		}
+		if !found {
+			problems = append(problems, Problem{m.Key(), fmt.Sprintf("FilterHorizontal[%d] %q", i, name),
+				"must be a many-to-many field of the form"})
+		}
+	}
+	return problems
+}
+
+// relatedWidget is what a foreign key's select shows beside it besides the
+// "+" link, as Django's RelatedFieldWidgetWrapper does: links to change and
+// to view the selected object, each shown by the user's permissions on the
+// related model. Template has "__fk__" where related.js puts the selected
+// id; the links are hidden while nothing is selected.
+type relatedWidget struct {
+	Template    string
+	ChangeURL   string // the selected object's page at render time, or ""
+	CanChange   bool
+	CanView     bool
+	ChangeTitle string // "Change selected address"
+	ViewTitle   string
+}
+
+// relatedLinks are the change and view links of a select of related's
+// objects, for a user with perms and the selected id; nil when the user may
+// neither change nor view them.
+func relatedLinks(reg *Registry, perms accounts.Permissions, related, selected string) *relatedWidget {
+	rm, ok := reg.model(related)
+	if !ok {
+		return nil
+	}
+	canChange := perms.Has(rm.perm(accounts.Change))
+	canView := canChange || perms.Has(rm.perm(accounts.View))
+	if !canView {
+		return nil
+	}
+	// Django's _to_field: the selected value is the related object's id.
+	w := &relatedWidget{Template: rm.URL() + "__fk__/change/?_to_field=id", CanChange: canChange, CanView: canView,
+		ChangeTitle: "Change selected " + rm.Verbose, ViewTitle: "View selected " + rm.Verbose}
+	if id, err := strconv.ParseInt(selected, 10, 64); err == nil && id > 0 {
+		w.ChangeURL = strings.Replace(w.Template, "__fk__", selected, 1)
+	}
+	return w
+}
+
+// popupResponse is what a popup shows after a save or a deletion: the page
+// carries what happened for related.js, which passes it to the window that
+// opened the popup and closes it (Django's popup_response.html).
+type popupResponse struct {
+	Action string // "add", "change" or "delete"
+	Value  string // the object's id
+	Label  string // its name, as the opener's select shows it
+}
+
+// Verb is the action in words, for the page's own text.
+func (p popupResponse) Verb() string {
+	switch p.Action {
+	case "add":
+		return "added"
+	case "delete":
+		return "deleted"
+	}
+	return "changed"
+}
+
+// renderPopupResponse answers a save or deletion made in a popup.
+func (s *Site) renderPopupResponse(w http.ResponseWriter, r *http.Request, action string, id int64, label string) error {
+	return s.render(w, r, http.StatusOK, "popup_response", page{
+		Title:   "Popup closing…",
+		Content: popupResponse{Action: action, Value: idString(id), Label: label},
+	})
 }

@@ -25,8 +25,9 @@ type formPage struct {
 	Fieldsets []fieldsetView
 	NonField  []string
 	ErrorNote string
-	Version   string        // the version of the object the form shows (versionField)
-	Conflict  *conflictView // the object changed since the form was opened
+	Version   string           // the version of the object the form shows (versionField)
+	Conflict  *conflictView    // the object changed since the form was opened
+	Inlines   []*inlineFormset // the related objects edited in the form (inlines.go)
 
 	ObjectRepr  string
 	HistoryURL  string
@@ -34,6 +35,7 @@ type formPage struct {
 	SiteURL     string
 	CloseURL    string
 	CanAddAgain bool
+	Buttons     submitRow
 	Filters     string // _changelist_filters, carried through the form
 }
 
@@ -52,8 +54,11 @@ type fieldView struct {
 	Text              string // what a read-only field shows
 	Choices           []choice
 	Errors            []string
+	Min, Max          string // a number's bounds, from the model's rule
 	AddURL            string // the "+" link of a related field
 	AddTitle          string
+	Related           *relatedWidget // its change and view links (fields.go)
+	Picker            string         // filter_horizontal: what the two boxes hold ("groups")
 	LinkURL, LinkText string
 	// Conflict marks a field whose stored value, Current, differs from the
 	// one submitted, after a conflict.
@@ -80,6 +85,14 @@ func (f fieldView) DescribedBy() string {
 // Value is a single-valued field's value.
 func (f fieldView) Value() string { return first(f.Values) }
 
+// Part is one input's value of a field entered in several (a split date
+// and time), "" when there is none.
+func (f fieldView) Part(i int) string { return part(f.Values, i) }
+
+// Grouped says whether the field is entered in several inputs, each with
+// its own label, which its own label names as a group.
+func (f fieldView) Grouped() bool { return f.Widget == SplitDateTime }
+
 // formState is a form being filled in: the submitted values when there
 // were any, and the errors to show beside each field.
 type formState struct {
@@ -97,41 +110,70 @@ type formState struct {
 	// from the submitted one.
 	conflict *conflictView
 	current  map[string]string
+	// inlines are the inline formsets as the save read them (inlines.go).
+	inlines inlineSubmissions
+	// asNew is a change page's "Save as new" that did not save: the add
+	// form's fields, shown again on the change page's address.
+	asNew bool
 }
 
 func (m *ModelAdmin[T]) addForm(s *Site, w http.ResponseWriter, r *http.Request) error {
 	if !m.can(r, accounts.Add) {
 		return web.Status(http.StatusForbidden)
 	}
-	fields := m.AddFields
-	if fields == nil {
-		fields = m.Fields
-	}
-	obj := models.New[T]()
-	state := formState{}
 	if r.Method == http.MethodPost {
-		input, err := web.Form(r)
-		if err != nil {
+		if _, err := web.Form(r); err != nil {
 			return err
 		}
-		err = m.add(r.Context(), s, r, obj, fields)
-		var invalid *models.ValidationError
-		switch {
-		case errors.As(err, &invalid):
-			state = formState{values: input, errors: invalid.Fields}
-		case err != nil:
-			return err
-		default:
-			return m.saved(s, w, r, obj, true)
-		}
+		return m.addNew(s, w, r, false)
 	}
-	return m.renderForm(s, w, r, obj, fields, state, true, false)
+	return m.renderForm(s, w, r, models.New[T](), m.addFields(), formState{}, true, false)
+}
+
+// addFields are the add form's fields.
+func (m *ModelAdmin[T]) addFields() []Field[T] {
+	if m.AddFields != nil {
+		return m.AddFields
+	}
+	return m.Fields
+}
+
+// addNew stores a new object from the submitted add form (asNew: a change
+// page's "Save as new") and answers as Django does; input with problems
+// shows the form again with all of them.
+func (m *ModelAdmin[T]) addNew(s *Site, w http.ResponseWriter, r *http.Request, asNew bool) error {
+	fields := m.addFields()
+	obj := models.New[T]()
+	err := m.add(r.Context(), s, r, obj, fields)
+	var invalid *models.ValidationError
+	switch {
+	case errors.As(err, &invalid):
+		state := formState{values: r.PostForm, errors: invalid.Fields, asNew: asNew, inlines: inlinesOf(err)}
+		return m.renderForm(s, w, r, obj, fields, state, true, false)
+	case err != nil:
+		return err
+	}
+	return m.saved(s, w, r, obj, true)
+}
+
+// saveAsNew answers a change page's "Save as new" as Django does, on every
+// model whether or not its page offers the button: the submitted values
+// make a new object through the add form, with the add permission, and the
+// object the page shows is neither read nor written.
+func (m *ModelAdmin[T]) saveAsNew(s *Site, w http.ResponseWriter, r *http.Request) error {
+	if !m.can(r, accounts.Add) {
+		return web.Status(http.StatusForbidden)
+	}
+	return m.addNew(s, w, r, true)
 }
 
 func (m *ModelAdmin[T]) changeForm(s *Site, w http.ResponseWriter, r *http.Request) error {
 	if r.Method == http.MethodPost {
 		if _, err := web.Form(r); err != nil {
 			return err
+		}
+		if r.PostForm.Has("_saveasnew") {
+			return m.saveAsNew(s, w, r)
 		}
 	}
 	canChange := m.can(r, accounts.Change)
@@ -181,11 +223,13 @@ func (m *ModelAdmin[T]) changeForm(s *Site, w http.ResponseWriter, r *http.Reque
 func (m *ModelAdmin[T]) saved(s *Site, w http.ResponseWriter, r *http.Request, obj *T, added bool) error {
 	id := pk(obj)
 	name := repr(obj)
-	if isPopup(r) && added {
-		return s.render(w, r, http.StatusOK, "popup_response", page{
-			Title:   "Popup closing…",
-			Content: struct{ Value, Label string }{idString(id), name},
-		})
+	if isPopup(r) {
+		// The popup hands the object to the form that opened it (fields.go).
+		action := "change"
+		if added {
+			action = "add"
+		}
+		return s.renderPopupResponse(w, r, action, id, name)
 	}
 	verb := "changed"
 	if added {
@@ -200,9 +244,15 @@ func (m *ModelAdmin[T]) saved(s *Site, w http.ResponseWriter, r *http.Request, o
 	}
 	link := `<a href="` + escape(withFilters(m.ObjectURL(id))) + `">` + escape(name) + `</a>`
 	msg := "The " + escape(m.Verbose) + " “" + link + "” was " + verb + " successfully."
+	canChange := m.can(r, accounts.Change)
+	// After "Save as new", Django (save_as_continue) opens the copy to edit.
+	asNew := added && r.PostForm.Has("_saveasnew") && canChange
 	switch {
-	case r.PostForm.Has("_continue") || (added && m.ContinueAfterAdd && !r.PostForm.Has("_addanother")):
-		s.addMessage(r, "success", msg+" You may edit it again below.")
+	case r.PostForm.Has("_continue") || asNew || (added && m.ContinueAfterAdd && !r.PostForm.Has("_addanother")):
+		if canChange {
+			msg += " You may edit it again below."
+		}
+		s.addMessage(r, "success", msg)
 		return web.Redirect(withFilters(m.ObjectURL(id)))
 	case r.PostForm.Has("_addanother"):
 		s.addMessage(r, "success", msg+" You may add another "+escape(m.Verbose)+" below.")
@@ -256,21 +306,30 @@ func (m *ModelAdmin[T]) renderForm(s *Site, w http.ResponseWriter, r *http.Reque
 		fv := fieldView{Name: f.Name, Label: f.Label, Help: f.Help, Widget: f.Widget, Required: f.Required,
 			MaxLength: f.MaxLength, Errors: state.errors[f.Name]}
 		fv.ReadOnly = readOnly || !f.editable(up)
+		fv.Picker = f.picker
 		fv.Current, fv.Conflict = state.current[f.Name]
 		switch {
 		case f.Widget == Password:
 			// A password is never sent back to the browser.
 		case state.values != nil && !fv.ReadOnly:
-			fv.Values = state.values[f.Name]
+			fv.Values = submitted(f, state.values)
 		default:
 			fv.Values = stored[f.Name]
 		}
+		m.numberBounds(&fv, adding && state.values == nil)
 		if fv.ReadOnly {
 			text, err := m.valueText(ctx, s.db.Read, f, obj, stored[f.Name])
 			if err != nil {
 				return err
 			}
 			fv.Text = text
+		} else if f.Widget == AutocompleteSelect {
+			// Only the selected object, never the table (autocomplete.go).
+			choices, err := m.autocompleteChoices(ctx, s.db.Read, f, fv.Values)
+			if err != nil {
+				return err
+			}
+			fv.Choices = choices
 		} else if f.Choices != nil {
 			choices, err := f.Choices(ctx, s.db.Read)
 			if err != nil {
@@ -289,6 +348,9 @@ func (m *ModelAdmin[T]) renderForm(s *Site, w http.ResponseWriter, r *http.Reque
 				fv.AddURL = rm.URL() + "add/"
 				fv.AddTitle = "Add another " + rm.Verbose
 			}
+			if f.Widget != MultiSelect { // a select or an autocomplete of one object
+				fv.Related = relatedLinks(s.registry, permissions(r), f.Related, fv.Value())
+			}
 		}
 		if f.Fieldset != "" || len(fp.Fieldsets) == 0 {
 			fp.Fieldsets = append(fp.Fieldsets, fieldsetView{Name: f.Fieldset})
@@ -297,7 +359,12 @@ func (m *ModelAdmin[T]) renderForm(s *Site, w http.ResponseWriter, r *http.Reque
 		last.Fields = append(last.Fields, fv)
 	}
 	fp.NonField = state.errors[models.NonField]
-	fp.ErrorNote = errorNote(state.errors)
+	inlines, err := m.inlineFormsets(ctx, s, r, obj, state.inlines, adding, !readOnly)
+	if err != nil {
+		return err
+	}
+	fp.Inlines = inlines
+	fp.ErrorNote = errorNoteWithInlines(state.errors, inlines)
 	if state.conflict != nil {
 		// The conflict is the form's one error: nothing else was checked.
 		fp.ErrorNote = errorNote(models.FieldErrors{models.NonField: {state.conflict.Message}})
@@ -324,9 +391,13 @@ func (m *ModelAdmin[T]) renderForm(s *Site, w http.ResponseWriter, r *http.Reque
 		if m.ViewOnSite != nil {
 			fp.SiteURL = "/admin/r/" + m.Key() + "/" + id + "/"
 		}
-		fp.CloseURL = m.URL()
 		crumbs = append(crumbs, crumb{Label: fp.ObjectRepr})
 	}
+	fp.CloseURL = m.URL()
+	if fp.Filters != "" {
+		fp.CloseURL += "?" + fp.Filters
+	}
+	fp.Buttons = m.submitRow(r, adding, readOnly, state.asNew, fp.Popup)
 	p := page{
 		Title:       title,
 		Heading:     title,
@@ -358,4 +429,52 @@ func countErrors(errs models.FieldErrors) int {
 		n += len(msgs)
 	}
 	return n
+}
+
+// numberBounds gives a number field the bounds of the model's rule (min and
+// max, as Django's NumberInput takes them from the field's validators) and,
+// on a blank add form, no value where the model has no default: Django's
+// form starts empty, not at 0.
+func (m *ModelAdmin[T]) numberBounds(fv *fieldView, blank bool) {
+	rule, ok := (*new(T)).Fields().Lookup(fv.Name)
+	if !ok || rule.Kind != models.Integer || fv.Widget != Number {
+		return
+	}
+	fv.Min, fv.Max = strconv.Itoa(rule.Min), strconv.Itoa(rule.Max)
+	if blank && rule.Default == nil {
+		fv.Values = nil
+	}
+}
+
+// submitRow are the buttons under a form.
+type submitRow struct {
+	Save, SaveAsNew, AddAnother, Continue, Close bool
+	ContinueLabel                                string
+}
+
+// submitRow decides the buttons as Django's submit_row does, from the page
+// (adding, or a change page the user may only view) and the user's
+// permissions. A "Save as new" that failed (asNew) offers "Save as new"
+// again and Close: Django would also offer "Save and add another" on a
+// model without the button, which would post the copy over the original.
+func (m *ModelAdmin[T]) submitRow(r *http.Request, adding, readOnly, asNew, popup bool) submitRow {
+	canAdd := m.can(r, accounts.Add)
+	canChange := m.can(r, accounts.Change) && !readOnly
+	canView := canChange || m.can(r, accounts.View)
+	if asNew {
+		return submitRow{SaveAsNew: !popup && canAdd, Close: true}
+	}
+	canSave := (adding && canAdd) || (!adding && canChange)
+	b := submitRow{
+		Save:          canSave,
+		SaveAsNew:     !popup && !adding && canAdd && canChange && m.SaveAs,
+		AddAnother:    !popup && canAdd && canSave && (adding || !m.SaveAs),
+		Continue:      !popup && canSave && canView,
+		ContinueLabel: "Save and continue editing",
+	}
+	if !canChange {
+		b.ContinueLabel = "Save and view"
+	}
+	b.Close = !b.Save
+	return b
 }

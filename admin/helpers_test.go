@@ -180,6 +180,7 @@ func newSite(t testing.TB, opts ...option) *site {
 		SecretKey:     cfg.SecretKey,
 		Accounts:      s.Accounts,
 		Backups:       o.backups,
+		TimeZone:      cfg.TimeZone,
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -397,6 +398,54 @@ func hiddenFields(res *sitetest.Response) url.Values {
 		name, _ := in.Attr("name")
 		v, _ := in.Attr("value")
 		form.Add(name, v)
+	})
+	return form
+}
+
+// pageForm is what a browser without JavaScript sends, untouched, from
+// the page's form.
+func pageForm(t *testing.T, res *sitetest.Response) url.Values {
+	t.Helper()
+	if res.Status != http.StatusOK {
+		t.Fatalf("GET %s: got status %d, want 200\n%.1500s", res.Path, res.Status, res.Body)
+	}
+	return formOf(res, "#content-main form")
+}
+
+// formOf is what a browser without JavaScript sends, untouched, from the
+// forms sel finds: every named control outside a <template>, checkboxes
+// only when ticked, each select's chosen options, no submit button.
+func formOf(res *sitetest.Response, sel string) url.Values {
+	form := url.Values{}
+	res.Doc().Find(sel).Find("input[name], select[name], textarea[name]").Each(func(_ int, in *goquery.Selection) {
+		if in.Closest("template").Length() > 0 {
+			return
+		}
+		name, _ := in.Attr("name")
+		switch {
+		case goquery.NodeName(in) == "select":
+			in.Find("option[selected]").Each(func(_ int, o *goquery.Selection) {
+				v, _ := o.Attr("value")
+				form.Add(name, v)
+			})
+		case goquery.NodeName(in) == "textarea":
+			form.Add(name, in.Text())
+		default:
+			typ, _ := in.Attr("type")
+			v, hasValue := in.Attr("value")
+			switch typ {
+			case "submit", "button":
+				return
+			case "checkbox", "radio":
+				if _, on := in.Attr("checked"); !on {
+					return
+				}
+				if !hasValue {
+					v = "on" // a browser's value for a box without one
+				}
+			}
+			form.Add(name, v)
+		}
 	})
 	return form
 }

@@ -12,7 +12,11 @@ import (
 )
 
 // Parameters the changelist owns; any other is a filter or a mistake.
-var listParamNames = []string{"o", "q", "p", "all", "e"}
+// _facets is Django 5's switch of the filters' counts; _popup and _to_field
+// are the popup's, which Django's changelist ignores (IGNORED_PARAMS).
+var listParamNames = []string{"o", "q", "p", "all", "e", facetsParam, "_popup", "_to_field"}
+
+const facetsParam = "_facets"
 
 // listQuery is a changelist's query string, checked against the declaration.
 type listQuery struct {
@@ -22,6 +26,8 @@ type listQuery struct {
 	filters map[string]string // declared filter parameter → value
 	page    string            // p as sent, for paging.Resolve once the count is known
 	all     bool
+	facets  bool     // the filters show their counts
+	dates   dateSpan // the date hierarchy's choice; zero when none
 }
 
 // orderTerm sorts by a column: its 1-based position in the list, descending or not.
@@ -32,6 +38,16 @@ type orderTerm struct {
 
 // errBadLookup is a filter on a relation the declaration does not offer.
 var errBadLookup = web.Status(http.StatusBadRequest)
+
+// listQueryOf reads the request's list parameters. A parameter the list
+// does not know sends the list afresh with ?e=1, as Django does.
+func (m *ModelAdmin[T]) listQueryOf(r *http.Request) (listQuery, error) {
+	lq, ok, err := m.parseListQuery(r.URL.Query())
+	if err == nil && !ok {
+		err = web.Redirect(r.URL.Path + "?e=1")
+	}
+	return lq, err
+}
 
 // parseListQuery reads the query string. ok is false when a parameter
 // names nothing the list knows (Django then shows the list afresh, with
@@ -50,9 +66,10 @@ func (m *ModelAdmin[T]) parseListQuery(raw url.Values) (lq listQuery, ok bool, e
 	for key := range raw {
 		switch {
 		case slices.Contains(listParamNames, key):
+		case m.isDateParam(key):
 		case m.filter(key) != nil:
 			v := raw.Get(key)
-			if !m.filter(key).valid(v) {
+			if !m.filter(key).valid(key, v) {
 				return lq, false, nil
 			}
 			lq.filters[key] = v
@@ -63,8 +80,33 @@ func (m *ModelAdmin[T]) parseListQuery(raw url.Values) (lq listQuery, ok bool, e
 		}
 	}
 	_, lq.all = raw["all"]
+	_, lq.facets = raw[facetsParam]
+	if lq.dates, ok = m.parseDates(raw); !ok {
+		return lq, false, nil
+	}
 	lq.order = m.parseOrder(raw.Get("o"))
 	return lq, true, nil
+}
+
+// filtered says whether the list is narrowed: by a filter, the dates or
+// the search.
+func (lq *listQuery) filtered() bool {
+	return len(lq.filters) > 0 || lq.search != "" || !lq.dates.from.IsZero()
+}
+
+// clearFiltersURL is Django's "Clear all filters": the list without its
+// filters and dates, its search, sorting and facets kept.
+func (m *ModelAdmin[T]) clearFiltersURL(lq listQuery) string {
+	drop := []string{"p", "e"}
+	for param := range lq.filters {
+		drop = append(drop, param)
+	}
+	for key := range lq.raw {
+		if m.isDateParam(key) {
+			drop = append(drop, key)
+		}
+	}
+	return "?" + encodeWithout(lq.raw, drop...)
 }
 
 // parseOrder reads o ("2.-1"): sortable column positions, "-" for

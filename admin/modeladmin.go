@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"time"
 
 	"github.com/go-chi/chi/v5"
 	"github.com/uptrace/bun"
@@ -35,11 +36,33 @@ type ModelAdmin[T models.Entity] struct {
 	// Filters offer a text field's values, Yes and No for a yes/no field,
 	// or the related rows of a many-to-many field of the form.
 	Filters []string
+	// ListEditable are columns of List edited in place on the changelist,
+	// saved together: Django's list_editable.
+	ListEditable []string
+	// DateHierarchy names a moment field by which the changelist drills
+	// down through years, months and days: Django's date_hierarchy.
+	DateHierarchy string
 
 	// The forms: the change form's fields in order, and the add form's when
 	// it differs (a user is added with a username and a password only).
 	Fields    []Field[T]
 	AddFields []Field[T]
+	// FilterHorizontal names many-to-many fields shown as the two-box
+	// picker, "Available" and "Chosen" with their filters, as Django's
+	// filter_horizontal (a plain multi-select without JavaScript).
+	FilterHorizontal []string
+	// Autocomplete names foreign keys entered by searching the related
+	// model (with its Search) rather than choosing among all its rows:
+	// Django's autocomplete_fields (autocomplete.go).
+	Autocomplete []string
+	// Inlines edit related objects inside the change form, as Django's
+	// ModelAdmin.inlines: stacked[models.Profile]("user", "favorite_city")
+	// (inlines.go).
+	Inlines []Inline
+	// SaveAs shows "Save as new" on the change page in place of "Save and
+	// add another": Django's save_as. A "Save as new" (_saveasnew) is
+	// honoured on every model, as Django does, with the add permission.
+	SaveAs bool
 	// ContinueAfterAdd opens the change page after an add, as Django's user
 	// admin does, to fill in what the add form left out.
 	ContinueAfterAdd bool
@@ -76,6 +99,13 @@ type ModelAdmin[T models.Entity] struct {
 	search    []string // SQL expressions
 	filters   []Filter
 	relations []string // bun relations to join for the list and for names
+	// autocomplete is Autocomplete resolved: each field's target model.
+	autocomplete map[string]autocompleteTarget
+	// dateHierarchy is DateHierarchy resolved; editable, ListEditable's
+	// form fields, in the list's order.
+	dateHierarchy fieldPath
+	editable      []editColumn
+	loc           *time.Location
 }
 
 // modelInfo is what the rest of the admin knows of a registered model.
@@ -189,7 +219,7 @@ func (m *ModelAdmin[T]) object(s *Site, r *http.Request) (*T, error) {
 // gone queues Django's message for an object that is not there (or no
 // longer: a save may find it deleted) and returns the redirect to the index.
 func (m *ModelAdmin[T]) gone(s *Site, r *http.Request) error {
-	s.addMessage(r, "warning", escape(m.Verbose+" with ID “"+chi.URLParam(r, "id")+"” doesn’t exist. Perhaps it was deleted?"))
+	s.addMessage(r, "warning", escape(capfirst(m.Verbose)+" with ID “"+chi.URLParam(r, "id")+"” doesn’t exist. Perhaps it was deleted?"))
 	return web.Redirect("/admin/")
 }
 

@@ -155,7 +155,7 @@ func (p fieldPath) value(obj any) reflect.Value {
 }
 
 // text is the path's value in obj as the changelist and the CSV show it.
-func (p fieldPath) text(obj any) string {
+func (p fieldPath) text(obj any, loc *time.Location) string {
 	v := p.value(obj)
 	if !v.IsValid() || (v.Kind() == reflect.Pointer && v.IsNil()) {
 		return ""
@@ -163,7 +163,7 @@ func (p fieldPath) text(obj any) string {
 	switch x := v.Interface().(type) {
 	case fmt.Stringer:
 		if t, ok := x.(time.Time); ok {
-			return formatTime(t)
+			return formatTime(t, loc)
 		}
 		return x.String()
 	case string:

@@ -3,6 +3,7 @@ package admin
 import (
 	"context"
 	"sort"
+	"time"
 
 	"github.com/uptrace/bun"
 
@@ -23,6 +24,9 @@ type Registry struct {
 	// cascades are the schema's cascading foreign keys, read once by the
 	// system checks: the schema does not change while the site runs.
 	cascades []database.ForeignKey
+	// loc is the site's time zone (TIME_ZONE), in which dates are shown
+	// and read.
+	loc *time.Location
 }
 
 // appOf returns the app with a label.
@@ -97,7 +101,7 @@ func (reg *Registry) visible(perms accounts.Permissions, only string) []appEntry
 		if len(entry.Models) == 0 {
 			continue
 		}
-		sort.Slice(entry.Models, func(i, j int) bool { return entry.Models[i].VerbosePlural < entry.Models[j].VerbosePlural })
+		sort.Slice(entry.Models, func(i, j int) bool { return entry.Models[i].Name() < entry.Models[j].Name() })
 		out = append(out, entry)
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })

@@ -4,6 +4,8 @@ import (
 	"context"
 	"net/http"
 	"strconv"
+	"strings"
+	"time"
 
 	"oclettings/app/models"
 	"oclettings/app/web"
@@ -24,6 +26,48 @@ type page struct {
 	Form bool
 	// signedOut leaves the user tools out after the session has ended.
 	signedOut bool
+
+	// What the layout adds around every page, from the request (see frame).
+
+	// IsPopup is Django's is_popup: the page opened in a popup window (the
+	// request carries _popup) shows no header, breadcrumbs or sidebar.
+	IsPopup bool
+	// Sidebar is the navigation sidebar's list, the index's list of what
+	// the user may see; nil where Django shows none.
+	Sidebar []appEntry
+	// CurrentApp and CurrentModel ("lettings", "lettings.letting") mark the
+	// sidebar's entries of the page's model.
+	CurrentApp, CurrentModel string
+	// UTCOffset is the configured time zone's offset now, in seconds, for
+	// the date widgets' "You are N hours ahead of server time".
+	UTCOffset int
+}
+
+// sidebarless are the pages Django shows without the navigation sidebar
+// even to signed-in staff: the index lists the same models already, and
+// the others are not pages of the site's content.
+var sidebarless = map[string]bool{"index": true, "login": true, "logged_out": true, "popup_response": true}
+
+// frame fills in what the layout shows around the page of name.
+func (s *Site) frame(r *http.Request, name string, p *page) {
+	p.IsPopup = isPopup(r)
+	_, p.UTCOffset = time.Now().In(s.loc).Zone()
+	if p.IsPopup || p.signedOut || sidebarless[name] || !isStaff(r) {
+		return
+	}
+	// The same list as the index's, computed in one place: the registry.
+	p.Sidebar = s.registry.visible(permissions(r), "")
+	for _, app := range p.Sidebar {
+		if !strings.HasPrefix(r.URL.Path, "/admin/"+app.Label+"/") {
+			continue
+		}
+		p.CurrentApp = app.Label
+		for _, m := range app.Models {
+			if strings.HasPrefix(r.URL.Path, m.URL()) {
+				p.CurrentModel = m.Key()
+			}
+		}
+	}
 }
 
 // crumb is one step of the breadcrumbs; the last one has no link.
@@ -50,6 +94,7 @@ func (s *Site) render(w http.ResponseWriter, r *http.Request, status int, name s
 		p.CSRF = s.csrf.Token(r)
 	}
 	p.Messages = s.popMessages(r)
+	s.frame(r, name, &p)
 	body, err := s.templates.Execute(name, p)
 	if err != nil {
 		return err
@@ -64,6 +109,12 @@ func (s *Site) render(w http.ResponseWriter, r *http.Request, status int, name s
 // build reads through the context it is given, which outlives the request
 // that happened to start it (others may be waiting for the page).
 // Pages with messages to show are always built afresh.
+//
+// The key is the user and the address: the frame around the page depends on
+// nothing else but the user's permissions (the sidebar), which are content,
+// so a change moves the version; the address says whether it is a popup;
+// the time zone's offset, which moves twice a year without the content,
+// goes in the key.
 func (s *Site) renderCached(w http.ResponseWriter, r *http.Request, name string, build func(ctx context.Context) (page, error)) error {
 	user := currentUser(r)
 	token := s.csrf.Token(r)
@@ -73,6 +124,7 @@ func (s *Site) renderCached(w http.ResponseWriter, r *http.Request, name string,
 			return err
 		}
 		p.User, p.CSRF, p.Messages = user, token, messages
+		s.frame(r, name, &p)
 		body, err := s.templates.Execute(name, p)
 		if err != nil {
 			return err
@@ -80,13 +132,16 @@ func (s *Site) renderCached(w http.ResponseWriter, r *http.Request, name string,
 		web.WriteHTML(w, r, http.StatusOK, body)
 		return nil
 	}
-	key := name + " " + strconv.FormatInt(user.ID, 10) + " " + r.URL.RequestURI()
+	var framed page
+	s.frame(r, name, &framed)
+	key := name + " " + strconv.FormatInt(user.ID, 10) + " " + strconv.Itoa(framed.UTCOffset) + " " + r.URL.RequestURI()
 	body, err := s.pages.render(r.Context(), s.memo, key, token, func(ctx context.Context, marker string) ([]byte, error) {
 		p, err := build(ctx)
 		if err != nil {
 			return nil, err
 		}
 		p.User, p.CSRF = user, marker
+		p.IsPopup, p.Sidebar, p.CurrentApp, p.CurrentModel, p.UTCOffset = framed.IsPopup, framed.Sidebar, framed.CurrentApp, framed.CurrentModel, framed.UTCOffset
 		return s.templates.Execute(name, p)
 	})
 	if err != nil {

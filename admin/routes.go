@@ -16,7 +16,7 @@ import (
 // the admin cannot forget it.
 func (s *Site) Routes(r chi.Router) {
 	r.Route("/admin", func(r chi.Router) {
-		r.Use(slashRoot, noStore, s.sessions.LoadAndSave, s.csrf.Middleware, s.authenticate)
+		r.Use(headAsGet, slashRoot, noStore, s.sessions.LoadAndSave, s.csrf.Middleware, s.authenticate)
 		h := s.errors.Handle
 
 		r.Method(http.MethodGet, "/login/", h(s.loginPage))
@@ -36,6 +36,7 @@ func (s *Site) Routes(r chi.Router) {
 				m.mount(r, s)
 			}
 			r.Method(http.MethodGet, "/r/{model}/{id}/", h(s.viewOnSite))
+			r.Method(http.MethodGet, autocompleteRoute, h(s.autocomplete))
 			r.With(s.requireSuperuser).Method(http.MethodGet, backupRoute, h(s.backupPage))
 			r.With(s.requireSuperuser).Method(http.MethodPost, backupRoute, h(s.backupDownload))
 			r.With(s.requireSuperuser).Method(http.MethodGet, importDjangoRoute, h(s.importDjangoPage))
@@ -44,6 +45,21 @@ func (s *Site) Routes(r chi.Router) {
 
 		r.NotFound(s.notFound(r))
 		r.MethodNotAllowed(s.errors.MethodNotAllowed(r, "/admin"))
+	})
+}
+
+// headAsGet answers HEAD wherever GET is, as Django does. The site-wide
+// middleware.GetHead looks the method up from the top router, which sees
+// the admin's nested routers as handling every method, so a HEAD reached
+// them as HEAD and got 405 while Allow listed HEAD. No admin page has a
+// HEAD of its own, so every HEAD is routed as the GET; net/http drops the
+// body.
+func headAsGet(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodHead {
+			chi.RouteContext(r.Context()).RouteMethod = http.MethodGet
+		}
+		next.ServeHTTP(w, r)
 	})
 }
 

@@ -26,20 +26,33 @@ var errNotSaved = errors.New("admin: form not saved")
 func (m *ModelAdmin[T]) add(ctx context.Context, s *Site, r *http.Request, obj *T, fields []Field[T]) error {
 	input := r.PostForm
 	up := editorOf(r)
+	// The inline rows are checked with the parent, as new objects.
+	inlines, err := m.inlineSubmissions(ctx, s.db.Read, s, r, 0)
+	if err != nil {
+		return err
+	}
 	// Checked before the write transaction: completing a user hashes a
 	// password, which must not hold the database's only writer meanwhile.
 	if err := m.apply(ctx, s.db.Read, s, up, obj, fields, input, true); err != nil {
-		return err
+		return refusedWithInlines(err, inlines)
 	}
-	return s.db.Write.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+	if inlines.invalid() {
+		return refusedWithInlines(errNotSaved, inlines)
+	}
+	err = s.db.Write.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 		if err := m.Create(ctx, tx, obj); err != nil {
 			return err
 		}
 		if err := m.storeRelated(ctx, tx, obj, fields, up, input); err != nil {
 			return err
 		}
-		return m.log(ctx, tx, r, obj, models.ActionAddition, "Added.", nil)
+		inlineMessages, err := inlines.save(ctx, tx, s, r, pk(obj))
+		if err != nil {
+			return err
+		}
+		return m.log(ctx, tx, r, obj, models.ActionAddition, addMessageWithInlines(inlineMessages), nil)
 	})
+	return refusedWithInlines(err, inlines)
 }
 
 // unsaved is a change form that stored nothing (field errors or a
@@ -110,6 +123,13 @@ func (m *ModelAdmin[T]) change(ctx context.Context, s *Site, r *http.Request, id
 				return errNotSaved
 			}
 		}
+		// The inline rows are read and checked before the parent, so that
+		// their errors show with its own.
+		inlines, err := m.inlineSubmissions(ctx, tx, s, r, id)
+		if err != nil {
+			return err
+		}
+		state.inlines = inlines
 		old, err := m.snapshot(ctx, tx, fresh, fields)
 		if err != nil {
 			return err
@@ -123,13 +143,17 @@ func (m *ModelAdmin[T]) change(ctx context.Context, s *Site, r *http.Request, id
 		if err := m.storeRelated(ctx, tx, fresh, fields, up, input); err != nil {
 			return err
 		}
+		inlineMessages, err := inlines.save(ctx, tx, s, r, id)
+		if err != nil {
+			return err
+		}
 		now, err := m.snapshot(ctx, tx, fresh, fields)
 		if err != nil {
 			return err
 		}
 		changes := diff(fields, old, now)
 		obj, state = fresh, nil
-		return m.log(ctx, tx, r, fresh, models.ActionChange, models.ChangeMessage(changes), changes)
+		return m.log(ctx, tx, r, fresh, models.ActionChange, changeMessageWithInlines(changes, inlineMessages), changes)
 	})
 	var invalid *models.ValidationError
 	switch {
@@ -144,41 +168,86 @@ func (m *ModelAdmin[T]) change(ctx context.Context, s *Site, r *http.Request, id
 	return obj, nil
 }
 
-// apply sets the submitted values on obj and checks them: each field's
-// parsing, the choices of multi-selects, then (on a new object) the
-// declaration's Complete and the grants the editor may make, reading
-// through db. Problems with the input are a *models.ValidationError; the
-// model's own validation runs when obj is stored.
+// apply sets the submitted values on obj and checks them all in one round,
+// as Django's form does: every field is parsed, then on a new object the
+// declaration's Complete, then the model's own validation, and the grants
+// the editor may make, all reading through db. A field that does not parse
+// shows only that. Problems with the input are a *models.ValidationError.
 func (m *ModelAdmin[T]) apply(ctx context.Context, db bun.IDB, s *Site, up editor, obj *T, fields []Field[T], input url.Values, adding bool) error {
 	errs := models.FieldErrors{}
-	for i := range fields {
-		f := &fields[i]
-		if !f.editable(up) {
-			continue
-		}
-		if f.Links != nil {
-			if err := checkChoices(ctx, db, f, input[f.Name], errs); err != nil {
-				return err
-			}
-			continue
-		}
-		if f.Set != nil {
-			if msg := f.Set(obj, input[f.Name]); msg != "" {
-				errs.Add(f.Name, msg)
-			}
-		}
+	if err := m.parse(ctx, db, up, obj, fields, input, errs); err != nil {
+		return err
 	}
-	if len(errs) == 0 && adding && m.Complete != nil {
+	if adding && m.Complete != nil {
 		if err := gather(errs, m.Complete(ctx, s, obj, input)); err != nil {
 			return err
 		}
 	}
-	if len(errs) == 0 && m.Grants != nil {
+	if err := validateModel(ctx, db, up, obj, fields, errs); err != nil {
+		return err
+	}
+	if m.Grants != nil {
 		if err := gather(errs, m.Grants(ctx, db, up, obj, input)); err != nil {
 			return err
 		}
 	}
 	return errs.Err()
+}
+
+// parse sets each field the editor may change from its submitted values
+// and notes in errs each one that does not parse (or, for a multi-select,
+// names a choice that is not one).
+func (m *ModelAdmin[T]) parse(ctx context.Context, db bun.IDB, up editor, obj *T, fields []Field[T], input url.Values, errs models.FieldErrors) error {
+	for i := range fields {
+		f := &fields[i]
+		if !f.editable(up) {
+			continue
+		}
+		values := submitted(f, input)
+		switch {
+		case f.Links != nil:
+			if err := checkChoices(ctx, db, f, values, errs); err != nil {
+				return err
+			}
+		case f.Widget == SplitDateTime:
+			// Both halves can be wrong at once: Set tells only the first.
+			if msgs := dateTimeErrors(values, f.Required, m.loc); len(msgs) > 0 {
+				errs[f.Name] = append(errs[f.Name], msgs...)
+			} else {
+				f.Set(obj, values)
+			}
+		case f.Set != nil:
+			if msg := f.Set(obj, values); msg != "" {
+				errs.Add(f.Name, msg)
+			}
+		}
+	}
+	return nil
+}
+
+// validateModel adds to errs what the model's validation (its Clean, and
+// what only the database knows) finds wrong with obj, as Django's form
+// runs the model's full_clean: on the fields the form lets the editor
+// change that have no error yet, and on the object as a whole.
+func validateModel[T models.Entity](ctx context.Context, db bun.IDB, up editor, obj *T, fields []Field[T], errs models.FieldErrors) error {
+	if models.Storable[T]() != nil {
+		// A model without the model layer's validation is stored by its
+		// declaration's own Create and Update, which report its problems.
+		return nil
+	}
+	var invalid *models.ValidationError
+	if err := models.Validate(ctx, db, obj); !errors.As(err, &invalid) {
+		return err
+	}
+	for name, msgs := range invalid.Fields {
+		if _, failed := errs[name]; failed {
+			continue
+		}
+		if name == models.NonField || slices.ContainsFunc(fields, func(f Field[T]) bool { return f.Name == name && f.editable(up) }) {
+			errs[name] = msgs
+		}
+	}
+	return nil
 }
 
 // storeRelated reads obj back as stored, with its relations (for its name

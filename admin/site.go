@@ -50,6 +50,9 @@ type Config struct {
 	// Backups takes the backups superusers download; the same service runs
 	// the schedule, so the two never copy at once.
 	Backups *backup.Service
+	// TimeZone is Django's TIME_ZONE: dates are shown and entered in it.
+	// Nil is UTC.
+	TimeZone *time.Location
 }
 
 // Site serves the admin.
@@ -61,6 +64,7 @@ type Site struct {
 	csrf      *web.CSRF
 	accounts  *accounts.Service
 	registry  *Registry
+	loc       *time.Location // TIME_ZONE
 	logger    *slog.Logger
 	secret    string
 	memo      *memo
@@ -81,7 +85,7 @@ func newSite(cfg Config, reg *Registry) (*Site, error) {
 	templates, err := web.ParseTemplates(sub, template.FuncMap{
 		"static":     cfg.Assets.URL,
 		"actionWord": actionWord,
-		"adminTime":  formatTime,
+		"adminTime":  func(t time.Time) string { return formatTime(t, zone(cfg.TimeZone)) },
 		"deref":      func(b *bool) bool { return b != nil && *b },
 		// list names a fixed set in a template (the stylesheets and scripts).
 		"list": func(items ...string) []string { return items },
@@ -93,6 +97,7 @@ func newSite(cfg Config, reg *Registry) (*Site, error) {
 	// stops the start, naming the model and the field.
 	ctx, cancel := context.WithTimeout(context.Background(), checkTimeout)
 	defer cancel()
+	reg.loc = zone(cfg.TimeZone)
 	if err := reg.check(ctx, cfg.DB); err != nil {
 		return nil, err
 	}
@@ -101,6 +106,7 @@ func newSite(cfg Config, reg *Registry) (*Site, error) {
 		templates: templates,
 		accounts:  cfg.Accounts,
 		registry:  reg,
+		loc:       reg.loc,
 		logger:    cfg.Logger,
 		secret:    cfg.SecretKey,
 		memo:      &memo{db: cfg.DB},

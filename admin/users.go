@@ -25,12 +25,19 @@ func userAdmin() *ModelAdmin[models.User] {
 		Ordering:  []string{"username"},
 		Search:    []string{"username", "first_name", "last_name", "email"},
 		Filters:   []string{"is_staff", "is_superuser", "is_active", "groups"},
+		// Django's auth admin has no date_hierarchy; staff drill down to
+		// who joined when.
+		DateHierarchy: "date_joined",
 		AddFields: []Field[U]{
 			field[U]("username"),
 			{Name: "password1", Label: "Password", Widget: Password, Required: true, Help: passwordRules},
 			{Name: "password2", Label: "Password confirmation", Widget: Password, Required: true, Help: "Enter the same password as before, for verification."},
 		},
 		ContinueAfterAdd: true,
+		// The member's profile, edited on the user's page.
+		Inlines: []Inline{stacked[models.Profile]("user", "favorite_city")},
+		// Django's UserAdmin: groups and permissions in the two-box picker.
+		FilterHorizontal: []string{"groups", "user_permissions"},
 		Fields: []Field[U]{
 			field[U]("username"),
 			{Name: "password", Widget: Display, Help: helpPasswordSet, Secret: true,
@@ -48,8 +55,9 @@ func userAdmin() *ModelAdmin[models.User] {
 				models.UserGroups(), "auth.group", nil),
 			m2mField[U]("user_permissions", "User permissions", "Specific permissions for this user.",
 				models.UserPermissions(), "", permissionChoices),
-			inFieldset("Important dates", field[U]("last_login")),
-			field[U]("date_joined"),
+			// Entered as Django's admin enters them: a date and a time.
+			inFieldset("Important dates", Field[U]{Name: "last_login", Widget: SplitDateTime}),
+			{Name: "date_joined", Widget: SplitDateTime},
 		},
 		Complete:   completeUser,
 		Grants:     userGrants,
@@ -72,6 +80,8 @@ func groupAdmin() *ModelAdmin[models.Group] {
 		List:      []string{"name"},
 		Ordering:  []string{"name"},
 		Search:    []string{"name"},
+		// Django's GroupAdmin: the permissions in the two-box picker.
+		FilterHorizontal: []string{"permissions"},
 		Fields: []Field[G]{
 			field[G]("name"),
 			m2mField[G]("permissions", "Permissions", "", models.GroupPermissions(), "", permissionChoices),

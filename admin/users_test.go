@@ -71,6 +71,7 @@ func TestUsersAndGroups(t *testing.T) {
 
 	edit := url.Values{"username": {"clerk"}, "first_name": {"Clara"}, "last_name": {"Clerk"}, "email": {"clara@example.com"},
 		"is_active": {"on"}, "is_staff": {"on"}, "groups": {fmt.Sprint(g[0].ID)}, "_save": {"1"}}
+	edit = with(dateTimeInputs(c.get(userURL)), edit) // the dates as shown
 	redirect(t, c.post(userURL, edit), "/admin/auth/user/")
 	clara := s.client(t)
 	redirect(t, clara.login("clerk", "Olive-Branch-Morning-3"), "/admin/")
@@ -106,7 +107,7 @@ func TestUsersAndGroups(t *testing.T) {
 		lacks(t, res, sitetest.Element{Sel: `input[name="is_superuser"]`})
 		// What the browser sends back: the form as shown, with hr's own permissions.
 		own := []string{fmt.Sprint(s.permission(t, "auth.view_user")), fmt.Sprint(s.permission(t, "auth.change_user")), fmt.Sprint(s.permission(t, "lettings.view_letting"))}
-		base := url.Values{"username": {"hr"}, "is_active": {"on"}, "is_staff": {"on"}, "user_permissions": own}
+		base := with(dateTimeInputs(res), url.Values{"username": {"hr"}, "is_active": {"on"}, "is_staff": {"on"}, "user_permissions": own})
 		redirect(t, hr.post(hrURL, with(base, url.Values{"is_superuser": {"on"}})), "/admin/auth/user/")
 		if u, _ := models.GetUser(ctx, s.DB.Read, hrUser.ID); u.IsSuperuser {
 			t.Fatal("got a staff member making themselves superuser")

@@ -30,6 +30,7 @@ type Config struct {
 	SentryTracesSampleRate float64
 	LogLevel               slog.Level
 	LogFormat              string // "json" or "text"
+	TimeZone               *time.Location
 	Superuser              Superuser
 	RunAs                  *datadir.User // started as root, become this user (the image sets it)
 	TrustProxyHeaders      bool          // X-Forwarded-For and X-Forwarded-Proto come from a trusted proxy

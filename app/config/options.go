@@ -131,6 +131,15 @@ func options(c *Config) []option {
 			show:  func() string { return c.LogFormat },
 		},
 		{
+			// Django's TIME_ZONE: the admin shows and reads dates in it;
+			// the database keeps UTC whatever it is.
+			name:  "TIME_ZONE",
+			vars:  []string{"TIME_ZONE"},
+			def:   constant("UTC"),
+			parse: into(&c.TimeZone, parseTimeZone),
+			show:  func() string { return c.TimeZone.String() },
+		},
+		{
 			// The image sets it: started as root (a fresh Render disk is
 			// root's), the app gives its data directory to this user and
 			// becomes it before opening the database. Unset, a root start

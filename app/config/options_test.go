@@ -231,6 +231,22 @@ func TestLogFormat(t *testing.T) {
 	}
 }
 
+func TestTimeZone(t *testing.T) {
+	if c := mustLoad(t, prod(nil)); c.TimeZone.String() != "UTC" {
+		t.Errorf("default time zone %q, want UTC", c.TimeZone)
+	}
+	c := mustLoad(t, prod(map[string]string{"TIME_ZONE": "America/Los_Angeles"}))
+	summer := time.Date(2020, 6, 14, 16, 44, 0, 0, time.UTC).In(c.TimeZone)
+	if summer.Hour() != 9 {
+		t.Errorf("16:44 UTC in Los Angeles is %v, want 9:44 (the zone database must be embedded)", summer)
+	}
+	for _, raw := range []string{"Mars/Olympus", "Local", "/etc/passwd", "../../etc/passwd", "Europe/\x00Paris"} {
+		t.Run("invalid "+raw, func(t *testing.T) {
+			wantOneProblem(t, prod(map[string]string{"TIME_ZONE": raw}), "TIME_ZONE", "not a time zone name")
+		})
+	}
+}
+
 func TestSecurityOptions(t *testing.T) {
 	tests := []struct {
 		name    string

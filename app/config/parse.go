@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	_ "time/tzdata" // the release image has no zone database of its own
 	"unicode"
 	"unicode/utf8"
 
@@ -75,6 +76,19 @@ func bounded(lo, hi int, what string) func(raw string) (int, error) {
 }
 
 // parseSize reads a body limit: at least a kibibyte, at most a gibibyte.
+// parseTimeZone takes an IANA name ("Europe/Paris") as Django's TIME_ZONE
+// does. The zone database is embedded (time/tzdata), because the release
+// image has none.
+func parseTimeZone(raw string) (*time.Location, error) {
+	// LoadLocation refuses paths (a leading "/", ".."); "Local" would make
+	// the zone depend on the machine, which is what the setting avoids.
+	loc, err := time.LoadLocation(raw)
+	if err != nil || raw == "Local" || raw == "" {
+		return nil, fmt.Errorf("%q is not a time zone name such as UTC or America/Los_Angeles", raw)
+	}
+	return loc, nil
+}
+
 func parseSize(raw string) (int64, error) {
 	n, err := bounded(1024, 1<<30, "a size in bytes")(raw)
 	return int64(n), err

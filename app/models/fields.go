@@ -33,6 +33,9 @@ type Field struct {
 	Min, Max       int
 	// Default is a new object's value, as a Django field's default.
 	Default any
+	// Unique says no two objects share the value: a foreign key that is
+	// unique is Django's one-to-one (the admin allows one inline row).
+	Unique bool
 }
 
 // Column is the field's column: a foreign key's has "_id" after its name.

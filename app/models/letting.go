@@ -20,7 +20,7 @@ type Letting struct {
 // lettingFields are a letting's fields.
 var lettingFields = Fields{
 	{Name: "title", Kind: Text, Required: true, MaxLen: 256},
-	{Name: "address", Kind: Ref, Required: true},
+	{Name: "address", Kind: Ref, Required: true, Unique: true},
 }
 
 func (l Letting) PK() int64      { return l.ID }

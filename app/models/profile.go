@@ -26,7 +26,7 @@ func (p Profile) String() string {
 
 // profileFields are a profile's fields.
 var profileFields = Fields{
-	{Name: "user", Kind: Ref, Required: true},
+	{Name: "user", Kind: Ref, Required: true, Unique: true},
 	{Name: "favorite_city", Kind: Text, MaxLen: 64},
 }
 

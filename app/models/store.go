@@ -2,6 +2,7 @@ package models
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"reflect"
 
@@ -59,6 +60,37 @@ func validated(obj any) (rules, error) {
 		return nil, fmt.Errorf("models: %T has no Clean and validateRelations to store it by", obj)
 	}
 	return r, nil
+}
+
+// Validate checks obj as storing it would (its Clean, then what only the
+// database knows, such as a unique value) without storing it, and returns
+// every problem at once: a field Clean refuses is not looked up in the
+// database as well. A form runs it to show all its errors in one round.
+func Validate[T Entity](ctx context.Context, db bun.IDB, obj *T) error {
+	r, err := validated(obj)
+	if err != nil {
+		return err
+	}
+	errs := FieldErrors{}
+	var invalid *ValidationError
+	if err := r.Clean(); errors.As(err, &invalid) {
+		errs = invalid.Fields
+	} else if err != nil {
+		return err
+	}
+	err = r.validateRelations(ctx, db)
+	if !errors.As(err, &invalid) {
+		if err != nil {
+			return err
+		}
+		return errs.Err()
+	}
+	for field, messages := range invalid.Fields {
+		if _, refused := errs[field]; !refused {
+			errs[field] = messages
+		}
+	}
+	return errs.Err()
 }
 
 // Storable says whether Create and Update can store a T: whether it has

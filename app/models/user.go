@@ -50,7 +50,8 @@ var userFields = Fields{
 	{Name: "is_superuser", Label: "superuser status", Kind: Bool,
 		Help: "Designates that this user has all permissions without explicitly assigning them."},
 	{Name: "last_login", Kind: Time},
-	{Name: "date_joined", Kind: Time},
+	// Django's form requires it (the model's default fills it in, not a blank).
+	{Name: "date_joined", Kind: Time, Required: true},
 }
 
 func (u User) PK() int64      { return u.ID }

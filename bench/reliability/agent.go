@@ -188,11 +188,14 @@ func inputValue(form, name string) (string, bool) {
 	return "", false
 }
 
-// selected is the selected option of the named select of a form.
+// selected is the chosen value of the named field of a form: the selected
+// option of a select, or the value of an input (a related object's id, as
+// an autocomplete field shows it without JavaScript).
 func selected(form, name string) string {
 	start := strings.Index(form, `<select name="`+name+`"`)
 	if start < 0 {
-		return ""
+		v, _ := inputValue(form, name)
+		return v
 	}
 	sel := form[start:]
 	if end := strings.Index(sel, "</select>"); end >= 0 {

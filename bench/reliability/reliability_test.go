@@ -80,6 +80,11 @@ func TestChangeFormParsing(t *testing.T) {
 	if got := selected(form, "address"); got != "2" {
 		t.Errorf("got address %q, want 2", got)
 	}
+	autocomplete := formIn(strings.Replace(page, `<select name="address" id="id_address" required>`,
+		`<input type="text" name="address" id="id_address" value="3" inputmode="numeric"><select name="other">`, 1), `id="letting_form"`)
+	if got := selected(autocomplete, "address"); got != "3" {
+		t.Errorf("got address %q from an autocomplete's input, want 3", got)
+	}
 	if !hasVersionField(form) || hasVersionField(formIn(page, `id="logout-form"`)) {
 		t.Error("got the version field misread")
 	}

@@ -19,6 +19,7 @@ import (
 	"time"
 
 	cdpbrowser "github.com/chromedp/cdproto/browser"
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/log"
 	"github.com/chromedp/cdproto/network"
 	cdppage "github.com/chromedp/cdproto/page"
@@ -52,6 +53,25 @@ var e2eViewports = []viewport{{"375", 375, 812}, {"1280", 1280, 900}}
 func atEachWidth(t *testing.T, site *e2eSite, journey func(t *testing.T, tb *tab, i int)) {
 	for i, vp := range e2eViewports {
 		t.Run(vp.name, func(t *testing.T) { journey(t, e2eBrowser(t, site, vp), i) })
+	}
+}
+
+// e2eThemes are the colour schemes the browser reports to the pages:
+// light, and dark, where the admin's "auto" theme (the default) follows it.
+var e2eThemes = []string{"light", "dark"}
+
+// atEachWidthAndTheme runs a journey at each width in light and in dark
+// mode (prefers-color-scheme emulated), each run in a new browser, as
+// subtests named like "1280-dark"; i counts the runs (0 to 3), for
+// journeys whose data must differ between them.
+func atEachWidthAndTheme(t *testing.T, site *e2eSite, journey func(t *testing.T, tb *tab, i int)) {
+	i := 0
+	for _, vp := range e2eViewports {
+		for _, theme := range e2eThemes {
+			run := i
+			t.Run(vp.name+"-"+theme, func(t *testing.T) { journey(t, e2eThemedBrowser(t, site, vp, theme), run) })
+			i++
+		}
 	}
 }
 
@@ -144,6 +164,7 @@ type tab struct {
 	axe      string
 	shots    string
 	viewport string
+	theme    string // the emulated prefers-color-scheme; "" leaves Chromium's own (light)
 
 	*seen
 }
@@ -163,6 +184,13 @@ type seen struct {
 // e2eBrowser starts a headless Chromium with the flags this closed network
 // needs (no background traffic), and returns its first tab.
 func e2eBrowser(t *testing.T, site *e2eSite, vp viewport) *tab {
+	t.Helper()
+	return e2eThemedBrowser(t, site, vp, "")
+}
+
+// e2eThemedBrowser is e2eBrowser with prefers-color-scheme emulated as theme
+// ("light" or "dark"; "" emulates nothing).
+func e2eThemedBrowser(t *testing.T, site *e2eSite, vp viewport, theme string) *tab {
 	t.Helper()
 	chrome, axe := e2eNeeds(t)
 	// Not t.TempDir: Chromium may still be writing its cache as it exits.
@@ -187,14 +215,46 @@ func e2eBrowser(t *testing.T, site *e2eSite, vp viewport) *tab {
 	ctx, cancel := chromedp.NewContext(actx)
 	ctx, cancelTimeout := context.WithTimeout(ctx, 90*time.Second)
 	t.Cleanup(func() { cancelTimeout(); cancel(); cancelAlloc() })
-	tb := &tab{t: t, ctx: ctx, site: site, axe: axe, shots: screenshotDir(t), viewport: vp.name,
+	tb := &tab{t: t, ctx: ctx, site: site, axe: axe, shots: screenshotDir(t), viewport: vp.name, theme: theme,
 		seen: &seen{expected: map[string]int{}, audited: map[string]bool{}, requests: map[network.RequestID]string{}}}
 	tb.listen(ctx)
-	if err := chromedp.Run(ctx, chromedp.EmulateViewport(vp.width, vp.height)); err != nil { // starts the browser
+	if err := chromedp.Run(ctx, chromedp.EmulateViewport(vp.width, vp.height), tb.emulateTheme()); err != nil { // starts the browser
 		t.Fatalf("starting Chromium: %v", err)
 	}
 	t.Cleanup(tb.report)
 	return tb
+}
+
+// emulateTheme makes the tab report the run's colour scheme to the pages.
+// Emulation belongs to a target, so a popup needs it again (see popup).
+func (tb *tab) emulateTheme() chromedp.Action {
+	if tb.theme == "" {
+		return chromedp.ActionFunc(func(context.Context) error { return nil })
+	}
+	return emulation.SetEmulatedMedia().WithFeatures([]*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: tb.theme}})
+}
+
+// popup attaches to a window the page opened (its target id from
+// chromedp.WaitNewTarget) and returns it as a tab of the same run: the same
+// theme, the same collected problems and audited pages. The returned
+// function closes the attachment.
+func (tb *tab) popup(id target.ID) (*tab, context.CancelFunc) {
+	tb.t.Helper()
+	ctx, cancel := chromedp.NewContext(tb.ctx, chromedp.WithTargetID(id))
+	tb.listen(ctx)
+	p := *tb
+	p.ctx = ctx
+	p.do("the popup's colour scheme", p.emulateTheme())
+	return &p, cancel
+}
+
+// shotName is the file a screenshot is written to: the width and, for the
+// themed runs, the theme, so that the runs do not overwrite each other.
+func (tb *tab) shotName(shot string) string {
+	if tb.theme == "" {
+		return tb.viewport + "px-" + shot + ".png"
+	}
+	return tb.viewport + "px-" + tb.theme + "-" + shot + ".png"
 }
 
 // screenshotDir is E2E_SCREENSHOTS, or a temporary directory.
@@ -340,7 +400,7 @@ func (tb *tab) check(shot string) {
 		tb.do("screenshot", chromedp.FullScreenshot(&png, 100))
 		// The journeys run side by side and some take the same page (the
 		// login): each picture is written aside and renamed, so it lands whole.
-		name := filepath.Join(tb.shots, tb.viewport+"px-"+shot+".png")
+		name := filepath.Join(tb.shots, tb.shotName(shot))
 		tmp, err := os.CreateTemp(tb.shots, ".shot-*")
 		if err != nil {
 			tb.t.Fatal(err)
@@ -420,10 +480,32 @@ func (tb *tab) wantPath(want string) {
 // that every page a journey passes through is checked, named or not.
 func (tb *tab) clickAndWait(sel string) {
 	tb.t.Helper()
-	tb.do("click "+sel, chromedp.ActionFunc(func(ctx context.Context) error {
-		return chromedp.Run(ctx, chromedp.Click(sel, chromedp.NodeVisible, chromedp.ByQuery), chromedp.Sleep(50*time.Millisecond), chromedp.WaitReady("body", chromedp.ByQuery))
+	// The old page is marked before the click, and the wait is for a page
+	// without the mark. Waiting on the body right after the click raced
+	// the navigation: it found the old page's body, or lost its execution
+	// context mid-way ("Cannot find context with specified id").
+	tb.do("click "+sel,
+		chromedp.Evaluate(`window.__e2eLeaving = true`, nil),
+		chromedp.Click(sel, chromedp.NodeVisible, chromedp.ByQuery))
+	tb.do("wait for the next page", chromedp.ActionFunc(func(ctx context.Context) error {
+		deadline := time.Now().Add(15 * time.Second)
+		for {
+			var arrived bool
+			// Errors are expected while the old page's context goes away.
+			err := chromedp.Evaluate(`!window.__e2eLeaving && document.readyState === "complete"`, &arrived).Do(ctx)
+			if err == nil && arrived {
+				return nil
+			}
+			if time.Now().After(deadline) {
+				return errors.New("no new page loaded after the click")
+			}
+			select {
+			case <-ctx.Done():
+				return ctx.Err()
+			case <-time.After(25 * time.Millisecond):
+			}
+		}
 	}))
-	tb.waitLoaded()
 	tb.check("")
 }
 
@@ -528,7 +610,8 @@ func TestBrowserStaff(t *testing.T) {
 
 		tb.clickAndWait(`a[href="/admin/lettings/letting/"]`)
 		tb.check("admin-changelist")
-		tb.clickAndWait(`a[href="/admin/lettings/letting/add/"]`)
+		// The object tools' link: the sidebar, first in the page, has one too.
+		tb.clickAndWait(`#content a[href="/admin/lettings/letting/add/"]`)
 		tb.check("admin-add-form")
 		tb.clickAndWait(`input[name="_save"]`)
 		tb.check("admin-add-form-errors")
@@ -539,11 +622,8 @@ func TestBrowserStaff(t *testing.T) {
 		street := fmt.Sprintf("%d Browser Lane", 100+i)
 		newTarget := chromedp.WaitNewTarget(tb.ctx, func(info *target.Info) bool { return strings.Contains(info.URL, "_popup=1") })
 		tb.do("open the popup", chromedp.Click("#add_id_address", chromedp.NodeVisible, chromedp.ByQuery))
-		popupCtx, cancel := chromedp.NewContext(tb.ctx, chromedp.WithTargetID(<-newTarget))
+		popup, cancel := tb.popup(<-newTarget)
 		defer cancel()
-		tb.listen(popupCtx)
-		popup := *tb
-		popup.ctx = popupCtx
 		popup.waitLoaded()
 		popup.check("admin-popup-add-address")
 		popup.do("fill the address",
@@ -555,7 +635,8 @@ func TestBrowserStaff(t *testing.T) {
 			chromedp.SetValue("#id_country_iso_code", "USA", chromedp.ByQuery),
 			chromedp.Click(`input[name="_save"]`, chromedp.ByQuery))
 		var chosen string
-		tb.do("the new address is chosen", chromedp.Poll(`(function(){ const s = document.getElementById("id_address"); const o = s.options[s.selectedIndex]; return o && o.value !== "" && o.text.includes(`+jsString(street)+`) ? o.text : false; })()`, &chosen, chromedp.WithPollingTimeout(10*time.Second)))
+		// The autocomplete keeps the id in #id_address and shows the name.
+		tb.do("the new address is chosen", chromedp.Poll(`(function(){ const id = document.getElementById("id_address"); const shown = document.getElementById("id_address_combobox"); return id && id.value !== "" && shown && shown.value.includes(`+jsString(street)+`) ? shown.value : false; })()`, &chosen, chromedp.WithPollingTimeout(10*time.Second)))
 
 		title := fmt.Sprintf("Browser Cottage %d", i)
 		tb.do("title", chromedp.SetValue("#id_title", title, chromedp.ByQuery))
@@ -641,7 +722,10 @@ func TestBrowserViewOnly(t *testing.T) {
 		tb.check("admin-user-change")
 		tb.do("staff, may view lettings",
 			chromedp.Click("#id_is_staff", chromedp.ByQuery),
-			chromedp.Evaluate(`[...document.querySelectorAll("#id_user_permissions option")].find(o => o.text.endsWith("Can view letting")).selected = true`, nil))
+			// Through the two-box picker: pick in "Available", then the arrow.
+			chromedp.Evaluate(`[...document.querySelectorAll("#id_user_permissions_from option")].find(o => o.text.endsWith("Can view letting")).selected = true`, nil),
+			chromedp.Evaluate(`document.getElementById("id_user_permissions_from").dispatchEvent(new Event("change", {bubbles: true}))`, nil),
+			chromedp.Click("#id_user_permissions_add", chromedp.NodeVisible, chromedp.ByQuery))
 		tb.clickAndWait(`input[name="_save"]`)
 		tb.wantText(".messagelist", "was changed successfully.")
 		tb.clickAndWait(`#logout-form button`)

@@ -51,6 +51,7 @@ func router(s site) (http.Handler, error) {
 		SecretKey:     s.Config.SecretKey,
 		Accounts:      s.Accounts,
 		Backups:       s.Backups,
+		TimeZone:      s.Config.TimeZone,
 	})
 	if err != nil {
 		return nil, err
