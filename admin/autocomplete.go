@@ -1,11 +1,12 @@
 package admin
 
-// Django's autocomplete_fields: a foreign key whose form must never list
-// every row of a large table. The form ships only the selected object (its
-// id in a text input, its name beside it, as Django's raw_id_fields show
-// it), and static/js/autocomplete.js turns that into a combobox that asks
-// /admin/autocomplete/ for the target model's rows as the user types, with
-// the target's own search and ordering (Django's AutocompleteJsonView).
+// Django's autocomplete_fields: a foreign key or a many-to-many field whose
+// form must never list every row of a large table. The form ships only the
+// chosen objects (their ids in a text input, comma-separated for a
+// many-to-many field, their names beside it, as Django's raw_id_fields
+// show them), and static/js/autocomplete.js turns that into a combobox that
+// asks /admin/autocomplete/ for the target model's rows as the user types,
+// with the target's own search and ordering (Django's AutocompleteJsonView).
 
 import (
 	"context"
@@ -13,6 +14,7 @@ import (
 	"fmt"
 	"net/http"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -25,8 +27,12 @@ import (
 	"oclettings/app/web"
 )
 
-// AutocompleteSelect is the widget of a field named in Autocomplete.
-const AutocompleteSelect Widget = "autocomplete"
+// AutocompleteSelect is the widget of a foreign key named in Autocomplete,
+// AutocompleteSelectMultiple that of a many-to-many field.
+const (
+	AutocompleteSelect         Widget = "autocomplete"
+	AutocompleteSelectMultiple Widget = "autocompletemultiple"
+)
 
 // autocompletePerPage is Django's AutocompleteJsonView.paginate_by.
 const autocompletePerPage = 20
@@ -55,10 +61,11 @@ func (m *ModelAdmin[T]) autocompleteField(name string) (autocompleteTarget, bool
 func (m *ModelAdmin[T]) searchable() bool { return len(m.search) > 0 }
 
 // bindAutocomplete checks Autocomplete as Django's admin.E037–E040 do and
-// makes each named field of the forms an AutocompleteSelect: no choices (the
-// form loads only the selected object, autocompleteView), and its text for
-// read-only forms and the history from the related object its model loads.
-// It runs after the forms' fields are bound.
+// makes each named field of the forms an AutocompleteSelect (a foreign key)
+// or AutocompleteSelectMultiple (a many-to-many field): no choices (the
+// form loads only the chosen objects, autocompleteChoices), and their text
+// for read-only forms and the history from the chosen objects alone. It
+// runs after the forms' fields are bound.
 func (m *ModelAdmin[T]) bindAutocomplete(reg *Registry) []Problem {
 	var problems []Problem
 	m.autocomplete = map[string]autocompleteTarget{}
@@ -67,8 +74,25 @@ func (m *ModelAdmin[T]) bindAutocomplete(reg *Registry) []Problem {
 		bad := func(format string, args ...any) {
 			problems = append(problems, Problem{m.Key(), option, fmt.Sprintf(format, args...)})
 		}
-		if slicesContainsLinks(m.Fields, name) {
-			bad("%s is a many-to-many field, which Autocomplete does not offer yet: name a foreign key of %s", name, m.Key())
+		if slices.Contains(m.FilterHorizontal, name) {
+			// Django lets autocomplete_fields win silently; one widget per
+			// field, named once, leaves no doubt which one staff get.
+			bad("%s is also named in FilterHorizontal: a field has one widget, so name it in only one of the two", name)
+			continue
+		}
+		if links := linksNamed(m.Fields, name); links != nil {
+			target, ok := m.autocompleteTarget(reg, links.Related, name, bad)
+			if !ok {
+				continue
+			}
+			m.autocomplete[name] = target
+			for _, set := range [][]Field[T]{m.Fields, m.AddFields} {
+				for j := range set {
+					if f := &set[j]; f.Name == name {
+						f.Widget, f.Choices = AutocompleteSelectMultiple, nil
+					}
+				}
+			}
 			continue
 		}
 		rule, ok := (*new(T)).Fields().Lookup(name)
@@ -81,15 +105,12 @@ func (m *ModelAdmin[T]) bindAutocomplete(reg *Registry) []Problem {
 			bad("%s must be a foreign key or a many-to-many field (admin.E038)", name)
 			continue
 		}
-		found, ok := reg.byTable(rel.JoinTable.Name)
-		target, searches := found.(autocompleteTarget)
-		if !ok || !searches {
-			bad("an admin for the model %s relates to (%s) has to be registered to be referenced by %s's Autocomplete (admin.E039)",
-				name, rel.JoinTable.Name, m.Key())
-			continue
+		related := ""
+		if found, ok := reg.byTable(rel.JoinTable.Name); ok {
+			related = found.info().Key()
 		}
-		if len(declaredSearch(found)) == 0 {
-			bad("%s must declare Search, because it is referenced by %s's Autocomplete (admin.E040)", target.info().Key(), m.Key())
+		target, ok := m.autocompleteTarget(reg, related, name, bad)
+		if !ok {
 			continue
 		}
 		m.autocomplete[name] = target
@@ -105,6 +126,23 @@ func (m *ModelAdmin[T]) bindAutocomplete(reg *Registry) []Problem {
 	return problems
 }
 
+// autocompleteTarget is the registered model (related, "" when none) the
+// field name relates to, when it can be searched (admin.E039 and E040).
+func (m *ModelAdmin[T]) autocompleteTarget(reg *Registry, related, name string, bad func(string, ...any)) (autocompleteTarget, bool) {
+	found, ok := reg.registeredModel(related)
+	target, searches := found.(autocompleteTarget)
+	if related == "" || !ok || !searches {
+		bad("an admin for the model %s relates to has to be registered to be referenced by %s's Autocomplete (admin.E039)",
+			name, m.Key())
+		return nil, false
+	}
+	if len(declaredSearch(found)) == 0 {
+		bad("%s must declare Search, because it is referenced by %s's Autocomplete (admin.E040)", target.info().Key(), m.Key())
+		return nil, false
+	}
+	return target, true
+}
+
 // declaredSearch is a registered model's Search as declared.
 func declaredSearch(m registered) []string {
 	if d, ok := m.(interface{ declaredSearch() []string }); ok {
@@ -115,13 +153,14 @@ func declaredSearch(m registered) []string {
 
 func (m *ModelAdmin[T]) declaredSearch() []string { return m.Search }
 
-func slicesContainsLinks[T models.Entity](fields []Field[T], name string) bool {
-	for _, f := range fields {
-		if f.Name == name && f.Links != nil {
-			return true
+// linksNamed is the form's many-to-many field name, or nil.
+func linksNamed[T models.Entity](fields []Field[T], name string) *Field[T] {
+	for i := range fields {
+		if f := &fields[i]; f.Name == name && f.Links != nil {
+			return f
 		}
 	}
-	return false
+	return nil
 }
 
 // relatedName is the name of the object a foreign key's bun relation (the
@@ -163,6 +202,66 @@ func (m *ModelAdmin[T]) autocompleteChoices(ctx context.Context, db bun.IDB, f *
 		selected[i].Selected = true
 	}
 	return selected, err
+}
+
+// autocompleteIDs are the ids a many-to-many AutocompleteSelectMultiple
+// sent: comma-separated in the text input without JavaScript (Django's
+// ManyToManyRawIdWidget), one hidden input each with it, or both. Spaces
+// around an id and empty places between commas are no ids.
+func autocompleteIDs(values []string) []string {
+	var out []string
+	for _, v := range values {
+		for _, id := range strings.Split(v, ",") {
+			if id = strings.TrimSpace(id); id != "" {
+				out = append(out, id)
+			}
+		}
+	}
+	return out
+}
+
+// IDList is a many-to-many autocomplete's ids as its text input holds them.
+func (f fieldView) IDList() string { return strings.Join(f.Values, ",") }
+
+// checkAutocompleteIDs refuses, as Django's ModelMultipleChoiceField does,
+// the first of values that is no id ("“x” is not a valid value.") or names
+// no object of the target ("Select a valid choice. 7 is not one of the
+// available choices."), looking up only the ids sent.
+func (m *ModelAdmin[T]) checkAutocompleteIDs(ctx context.Context, db bun.IDB, f *Field[T], values []string, errs models.FieldErrors) error {
+	ids := make([]int64, 0, len(values))
+	for _, v := range values {
+		id, err := strconv.ParseInt(v, 10, 64)
+		if err != nil {
+			errs.Add(f.Name, "“"+v+"” is not a valid value.")
+			return nil
+		}
+		ids = append(ids, id)
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	found, err := m.autocomplete[f.Name].named(ctx, db, ids)
+	if err != nil {
+		return err
+	}
+	for i, v := range values {
+		if !slices.ContainsFunc(found, func(c choice) bool { return c.Value == idString(ids[i]) }) {
+			errs.Add(f.Name, fmt.Sprintf(msgBadChoiceOf, v))
+			return nil
+		}
+	}
+	return nil
+}
+
+// autocompleteText names a many-to-many autocomplete's chosen objects, for
+// read-only forms and the history, from those objects alone.
+func (m *ModelAdmin[T]) autocompleteText(ctx context.Context, db bun.IDB, f *Field[T], values []string) (string, error) {
+	chosen, err := m.autocompleteChoices(ctx, db, f, values)
+	labels := make([]string, len(chosen))
+	for i, c := range chosen {
+		labels[i] = c.Label
+	}
+	return strings.Join(labels, ", "), err
 }
 
 // named are the model's objects with the ids, in its list's order.

@@ -40,6 +40,9 @@ func TestAutocompleteChecks(t *testing.T) {
 	}
 	users := userAdmin()
 	users.Autocomplete = []string{"groups"}
+	permissionsAutocomplete := userAdmin()
+	permissionsAutocomplete.FilterHorizontal = []string{"groups"}
+	permissionsAutocomplete.Autocomplete = []string{"user_permissions"}
 	tests := []struct {
 		name string
 		reg  *Registry
@@ -53,8 +56,10 @@ func TestAutocompleteChecks(t *testing.T) {
 			[]string{"lettings.letting", `Autocomplete[0] "address"`, "has to be registered to be referenced by lettings.letting's Autocomplete"}},
 		{"the target without Search (E040)", withoutSearch(registry()),
 			[]string{"lettings.letting", `Autocomplete[0] "address"`, "lettings.address must declare Search, because it is referenced by lettings.letting's Autocomplete"}},
-		{"a many-to-many field", replace(registry(), users),
-			[]string{"auth.user", `Autocomplete[0] "groups"`, "many-to-many"}},
+		{"also in FilterHorizontal", replace(registry(), users),
+			[]string{"auth.user", `Autocomplete[0] "groups"`, "groups is also named in FilterHorizontal"}},
+		{"a many-to-many target not registered (E039)", replace(registry(), permissionsAutocomplete),
+			[]string{"auth.user", `Autocomplete[0] "user_permissions"`, "has to be registered to be referenced by auth.user's Autocomplete"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { refusedWith(t, db, tt.reg, tt.want...) })
@@ -81,7 +86,32 @@ func TestAutocompleteFieldsLoadNoChoices(t *testing.T) {
 	}
 }
 
+// TestAutocompleteManyToManyBinds: a many-to-many field named in
+// Autocomplete (the user's groups, taken out of FilterHorizontal) becomes
+// an AutocompleteSelectMultiple with no choices loader, searching groups.
+func TestAutocompleteManyToManyBinds(t *testing.T) {
+	t.Parallel()
+	db := testdb.Open(t)
+	reg := groupsAutocompleted()
+	if err := reg.check(context.Background(), db); err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range reg.models {
+		if m, ok := m.(*ModelAdmin[models.User]); ok {
+			wantAutocompleteWidget(t, m, "groups", AutocompleteSelectMultiple)
+			if target := m.autocomplete["groups"]; target == nil || target.info().Key() != "auth.group" {
+				t.Errorf("groups searches %v, want auth.group", target)
+			}
+		}
+	}
+}
+
 func wantAutocomplete[T models.Entity](t *testing.T, m *ModelAdmin[T], name string) {
+	t.Helper()
+	wantAutocompleteWidget(t, m, name, AutocompleteSelect)
+}
+
+func wantAutocompleteWidget[T models.Entity](t *testing.T, m *ModelAdmin[T], name string, widget Widget) {
 	t.Helper()
 	found := false
 	for _, f := range append(slices.Clone(m.Fields), m.AddFields...) {
@@ -89,8 +119,8 @@ func wantAutocomplete[T models.Entity](t *testing.T, m *ModelAdmin[T], name stri
 			continue
 		}
 		found = true
-		if f.Widget != AutocompleteSelect || f.Choices != nil {
-			t.Errorf("%s.%s: got widget %q, a choices loader: %v; want %q and none", m.Key(), name, f.Widget, f.Choices != nil, AutocompleteSelect)
+		if f.Widget != widget || f.Choices != nil {
+			t.Errorf("%s.%s: got widget %q, a choices loader: %v; want %q and none", m.Key(), name, f.Widget, f.Choices != nil, widget)
 		}
 	}
 	if _, ok := m.autocomplete[name]; !found || !ok {

@@ -69,7 +69,7 @@ func (m *ModelAdmin[T]) version(id int64, stored map[string][]string, up editor)
 		}
 		word(f.Name)
 		values := slices.Clone(stored[f.Name])
-		if f.Widget == MultiSelect {
+		if f.Widget == MultiSelect || f.Widget == AutocompleteSelectMultiple {
 			slices.Sort(values)
 		}
 		word(strconv.Itoa(len(values)))

@@ -17,9 +17,45 @@ import (
 
 // dateSpan is the stretch of time the date hierarchy narrows the list to:
 // [from, to) in the site's time zone, and the parts chosen (0 when not).
+// chosen says whether there is one: from may be Go's zero time, the first
+// instant of year 1.
 type dateSpan struct {
+	chosen           bool
 	from, to         time.Time
 	year, month, day int
+}
+
+// The instants a moment column holds, on both databases and as Django's
+// dates: years 1 to 9999, to the microsecond.
+var (
+	firstInstant = time.Date(1, 1, 1, 0, 0, 0, 0, time.UTC)
+	lastInstant  = time.Date(9999, 12, 31, 23, 59, 59, 999999000, time.UTC)
+)
+
+// whereFrom and whereBefore narrow q to the moments at or after from, and
+// before to, with bounds inside the instants a column holds. The upper
+// bound is the last instant before to, compared inclusively: SQLite
+// compares moments as text, where year 10000 ("10000-01-01") sorts before
+// year 9999, and a bound a zone puts in year 0 is no date PostgreSQL reads.
+func whereFrom(q *bun.SelectQuery, col string, from time.Time) *bun.SelectQuery {
+	if from = from.UTC(); from.Before(firstInstant) {
+		from = firstInstant
+	}
+	return q.Where(col+" >= ?", from)
+}
+
+func whereBefore(q *bun.SelectQuery, col string, to time.Time) *bun.SelectQuery {
+	return q.Where(col+" <= ?", lastBefore(to))
+}
+
+// lastBefore is the last instant a column holds before t. t ends a day at
+// least, of year 1 or later, in a zone less than a day from UTC: it is
+// never before the first instant.
+func lastBefore(t time.Time) time.Time {
+	if last := t.UTC().Add(-time.Microsecond); last.Before(lastInstant) {
+		return last
+	}
+	return lastInstant
 }
 
 // dateParam is the date hierarchy's parameter of a part ("year").
@@ -32,13 +68,24 @@ func (m *ModelAdmin[T]) isDateParam(key string) bool {
 		(key == m.dateParam("year") || key == m.dateParam("month") || key == m.dateParam("day"))
 }
 
-// parseDates reads the date hierarchy's parameters. ok is false for a
-// value that is not a date (Django's IncorrectLookupParameters, ?e=1); a
-// month or day without a year is ignored, as Django ignores it.
+// parseDates reads the date hierarchy's parameters: a year, a month of
+// it, or a day of that month, the lists Django's bar links to. ok is false
+// for a value that is not a date (Django's IncorrectLookupParameters,
+// ?e=1), and for a month or a day sent without what contains it, which the
+// bar never produces: Django applies those as lookups of their own (a
+// month of every year; a year and a day read as a day of January, under a
+// bar of months), lists no link leads to, so they are refused here.
 func (m *ModelAdmin[T]) parseDates(raw url.Values) (dateSpan, bool) {
 	var d dateSpan
-	if m.DateHierarchy == "" || !raw.Has(m.dateParam("year")) {
+	if m.DateHierarchy == "" {
 		return d, true
+	}
+	hasYear, hasMonth, hasDay := raw.Has(m.dateParam("year")), raw.Has(m.dateParam("month")), raw.Has(m.dateParam("day"))
+	switch {
+	case !hasYear && !hasMonth && !hasDay:
+		return d, true
+	case !hasYear || (hasDay && !hasMonth):
+		return d, false
 	}
 	part := func(name string, lo, hi int) (int, bool) {
 		v, sent := raw[m.dateParam(name)]
@@ -58,6 +105,7 @@ func (m *ModelAdmin[T]) parseDates(raw url.Values) (dateSpan, bool) {
 	if d.day, ok = part("day", 1, 31); !ok {
 		return d, false
 	}
+	d.chosen = true
 	month, day := max(d.month, 1), max(d.day, 1)
 	loc := zone(m.loc)
 	d.from = time.Date(d.year, time.Month(month), day, 0, 0, 0, 0, loc)
@@ -77,10 +125,11 @@ func (m *ModelAdmin[T]) parseDates(raw url.Values) (dateSpan, bool) {
 
 // whereDates narrows q to the span.
 func (m *ModelAdmin[T]) whereDates(q *bun.SelectQuery, d dateSpan) *bun.SelectQuery {
-	if d.from.IsZero() {
+	if !d.chosen {
 		return q
 	}
-	return q.Where(m.dateHierarchy.sql(q.DB())+" >= ?", d.from.UTC()).Where(m.dateHierarchy.sql(q.DB())+" < ?", d.to.UTC())
+	col := m.dateHierarchy.sql(q.DB())
+	return whereBefore(whereFrom(q, col, d.from), col, d.to)
 }
 
 // dateBar is the date hierarchy as the template shows it.
@@ -116,21 +165,27 @@ func (m *ModelAdmin[T]) dateBar(ctx context.Context, db bun.IDB, lq listQuery) (
 		return "?" + v.Encode()
 	}
 	d := lq.dates
-	if d.from.IsZero() {
+	if !d.chosen {
 		var rows []T
-		var first, last time.Time
+		var first, last nullTime
 		list := m.listSelect(db, &rows, lq).ColumnExpr(m.dateHierarchy.sql(db) + " AS moment")
 		err := db.NewSelect().TableExpr("(?) AS dates", list).ColumnExpr("MIN(dates.moment)").ColumnExpr("MAX(dates.moment)").
-			Scan(ctx, &nullTime{&first}, &nullTime{&last})
+			Scan(ctx, &first, &last)
 		if err != nil {
 			return nil, err
 		}
-		if first.IsZero() {
+		if !first.valid {
 			return &dateBar{}, nil // no rows: no dates to offer
 		}
-		first, last = first.In(loc), last.In(loc)
-		if first.Year() != last.Year() {
-			years, err := m.dateBuckets(ctx, db, lq, yearStarts(first.Year(), last.Year(), loc))
+		// Within hours of the ends of time, a zone away from UTC shows a
+		// stored moment in year 0 or 10000, which no date names: the bar
+		// offers the years 1 to 9999 only.
+		lo, hi := max(first.t.In(loc).Year(), 1), min(last.t.In(loc).Year(), 9999)
+		if lo > hi {
+			return &dateBar{}, nil
+		}
+		if lo != hi {
+			years, err := m.dateBuckets(ctx, db, lq, yearStarts(lo, hi, loc))
 			if err != nil {
 				return nil, err
 			}
@@ -140,9 +195,9 @@ func (m *ModelAdmin[T]) dateBar(ctx context.Context, db bun.IDB, lq listQuery) (
 			}
 			return bar, nil
 		}
-		d.year = first.Year()
-		if first.Month() == last.Month() {
-			d.month = int(first.Month())
+		d.year = lo
+		if f, l := first.t.In(loc), last.t.In(loc); f.Year() == l.Year() && f.Month() == l.Month() {
+			d.month = int(f.Month())
 		}
 	}
 	switch {
@@ -210,13 +265,12 @@ func (m *ModelAdmin[T]) dateBuckets(ctx context.Context, db bun.IDB, lq listQuer
 		args := []any{}
 		b.WriteString("CASE")
 		for i := lo; i < hi; i++ {
-			b.WriteString(" WHEN " + col + " < ? THEN " + strconv.Itoa(i))
-			args = append(args, starts[i+1].UTC())
+			b.WriteString(" WHEN " + col + " <= ? THEN " + strconv.Itoa(i))
+			args = append(args, lastBefore(starts[i+1]))
 		}
 		b.WriteString(" END")
 		var rows []T
-		list := m.listSelect(db, &rows, lq).ColumnExpr(b.String()+" AS bucket", args...).
-			Where(col+" >= ?", starts[lo].UTC()).Where(col+" < ?", starts[hi].UTC())
+		list := whereBefore(whereFrom(m.listSelect(db, &rows, lq).ColumnExpr(b.String()+" AS bucket", args...), col, starts[lo]), col, starts[hi])
 		var buckets []int
 		if err := db.NewSelect().TableExpr("(?) AS dates", list).ColumnExpr("DISTINCT dates.bucket").
 			OrderExpr("dates.bucket").Scan(ctx, &buckets); err != nil {
@@ -234,9 +288,12 @@ func (m *ModelAdmin[T]) dateBuckets(ctx context.Context, db bun.IDB, lq listQuer
 func yearMonth(t time.Time) string { return t.Month().String() + " " + strconv.Itoa(t.Year()) }
 func monthDay(t time.Time) string  { return t.Month().String() + " " + strconv.Itoa(t.Day()) }
 
-// nullTime scans a MIN or MAX that may be NULL (no rows) into a time, left
-// zero then.
-type nullTime struct{ t *time.Time }
+// nullTime scans a MIN or MAX that may be NULL (no rows): valid says
+// whether there was a moment, which may be Go's zero time.
+type nullTime struct {
+	t     time.Time
+	valid bool
+}
 
 func (n *nullTime) Scan(src any) error {
 	if src == nil {
@@ -246,7 +303,7 @@ func (n *nullTime) Scan(src any) error {
 	if err := t.Scan(src); err != nil {
 		return err
 	}
-	*n.t = t.Time
+	n.t, n.valid = t.Time, true
 	return nil
 }
 

@@ -24,6 +24,9 @@ type deletePage struct {
 	Denied    []string // the models the user may not delete, by name
 	IDs       []int64  // the selected objects of a bulk deletion
 	CancelURL string
+	// Popup is a deletion in a popup window (_popup), which the form keeps
+	// so that the deletion answers the window that opened it.
+	Popup bool
 }
 
 type deleteItem struct {
@@ -139,6 +142,11 @@ func (m *ModelAdmin[T]) deleteView(s *Site, w http.ResponseWriter, r *http.Reque
 			if err := m.deleteAll(r.Context(), s, r, objs); err != nil {
 				return err
 			}
+			if isPopup(r) {
+				// Django's response_delete: the opener's control loses the
+				// object (related.js), and the popup closes.
+				return s.renderPopupResponse(w, r, "delete", pk(obj), repr(obj))
+			}
 			s.addMessage(r, "success", "The "+escape(m.Verbose)+" “"+escape(repr(obj))+"” was deleted successfully.")
 			if m.can(r, accounts.View, accounts.Change) {
 				return web.Redirect(m.URL())
@@ -146,8 +154,12 @@ func (m *ModelAdmin[T]) deleteView(s *Site, w http.ResponseWriter, r *http.Reque
 			return web.Redirect("/admin/")
 		}
 	}
-	return m.renderDelete(s, w, r, deletePage{Info: &m.modelInfo, Repr: repr(obj), Objects: items, Summary: summary,
-		Denied: denied, CancelURL: m.ObjectURL(pk(obj))})
+	dp := deletePage{Info: &m.modelInfo, Repr: repr(obj), Objects: items, Summary: summary,
+		Denied: denied, CancelURL: m.ObjectURL(pk(obj)), Popup: isPopup(r)}
+	if dp.Popup {
+		dp.CancelURL += "?_popup=1"
+	}
+	return m.renderDelete(s, w, r, dp)
 }
 
 func (m *ModelAdmin[T]) renderDelete(s *Site, w http.ResponseWriter, r *http.Request, dp deletePage) error {

@@ -323,7 +323,7 @@ func (m *ModelAdmin[T]) renderForm(s *Site, w http.ResponseWriter, r *http.Reque
 				return err
 			}
 			fv.Text = text
-		} else if f.Widget == AutocompleteSelect {
+		} else if f.Widget == AutocompleteSelect || f.Widget == AutocompleteSelectMultiple {
 			// Only the selected object, never the table (autocomplete.go).
 			choices, err := m.autocompleteChoices(ctx, s.db.Read, f, fv.Values)
 			if err != nil {
@@ -348,7 +348,7 @@ func (m *ModelAdmin[T]) renderForm(s *Site, w http.ResponseWriter, r *http.Reque
 				fv.AddURL = rm.URL() + "add/"
 				fv.AddTitle = "Add another " + rm.Verbose
 			}
-			if f.Widget != MultiSelect { // a select or an autocomplete of one object
+			if f.Widget != MultiSelect && f.Widget != AutocompleteSelectMultiple { // a select or an autocomplete of one object
 				fv.Related = relatedLinks(s.registry, permissions(r), f.Related, fv.Value())
 			}
 		}
@@ -385,7 +385,9 @@ func (m *ModelAdmin[T]) renderForm(s *Site, w http.ResponseWriter, r *http.Reque
 		id := idString(pk(obj))
 		fp.ObjectRepr = repr(obj)
 		fp.HistoryURL = m.URL() + id + "/history/"
-		if m.can(r, accounts.Delete) {
+		// Django's submit_row offers no Delete in a popup (show_delete_link);
+		// the delete page still answers one opened with _popup (delete.go).
+		if m.can(r, accounts.Delete) && !fp.Popup {
 			fp.DeleteURL = m.URL() + id + "/delete/"
 		}
 		if m.ViewOnSite != nil {

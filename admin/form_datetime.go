@@ -58,30 +58,38 @@ func (f *Field[T]) bindSplitDateTime(rule models.Field, column *schema.Field, lo
 	loc = zone(loc)
 	moment := func(obj *T) reflect.Value { return reflect.ValueOf(obj).Elem().FieldByIndex(column.Index) }
 	required := f.Required
-	f.Get = func(obj *T) []string { return splitMoment(moment(obj).Interface().(time.Time), loc) }
+	// A column stored NULL when zero reads Go's zero time as no moment; on
+	// any other, the zero time is the first instant of year 1, a moment
+	// like the rest.
+	none := column.NullZero
+	f.Get = func(obj *T) []string { return splitMoment(moment(obj).Interface().(time.Time), none, loc) }
 	f.Set = func(obj *T, values []string) string {
-		t, msgs := parseSplitDateTime(values, required, loc)
-		if len(msgs) > 0 {
+		t, present, msgs := parseSplitDateTime(values, required, loc)
+		switch {
+		case len(msgs) > 0:
 			return msgs[0]
+		case !present:
+			moment(obj).Set(reflect.ValueOf(time.Time{}))
+			return ""
+		case none && t.IsZero():
+			// The one instant such a column cannot tell from no moment.
+			return msgBadDate
 		}
 		// A moment shown and sent back unchanged keeps what is stored, to
 		// the nanosecond: the form only shows whole seconds.
-		if old := moment(obj).Interface().(time.Time); !old.IsZero() && old.Truncate(time.Second).Equal(t) {
+		if old := moment(obj).Interface().(time.Time); old.Truncate(time.Second).Equal(t) && (!none || !old.IsZero()) {
 			return ""
 		}
-		if !t.IsZero() {
-			t = t.UTC()
-		}
-		moment(obj).Set(reflect.ValueOf(t))
+		moment(obj).Set(reflect.ValueOf(t.UTC()))
 		return ""
 	}
 	return nil
 }
 
-// splitMoment is a moment as the two inputs show it, in loc; none is two
-// empty inputs.
-func splitMoment(t time.Time, loc *time.Location) []string {
-	if t.IsZero() {
+// splitMoment is a moment as the two inputs show it, in loc; the zero
+// time, when it means none, is two empty inputs.
+func splitMoment(t time.Time, none bool, loc *time.Location) []string {
+	if none && t.IsZero() {
 		return []string{"", ""}
 	}
 	t = t.In(loc)
@@ -89,26 +97,26 @@ func splitMoment(t time.Time, loc *time.Location) []string {
 }
 
 // parseSplitDateTime reads a date and a time entered in loc as Django's
-// SplitDateTimeField does: both empty is no moment (or "required"); a
-// required field wants both halves; each half that does not read is its
-// own message; a time the zone skips or repeats is refused. The zero time
-// is no moment.
-func parseSplitDateTime(values []string, required bool, loc *time.Location) (time.Time, []string) {
+// SplitDateTimeField does: both empty is no moment (present false, or
+// "required"); a required field wants both halves; each half that does
+// not read is its own message; a time the zone skips or repeats is
+// refused, and so is a moment whose instant falls outside years 1–9999,
+// which neither Django nor the databases store.
+func parseSplitDateTime(values []string, required bool, loc *time.Location) (t time.Time, present bool, msgs []string) {
 	date, clock := strings.TrimSpace(part(values, 0)), strings.TrimSpace(part(values, 1))
 	if date == "" && clock == "" {
 		if required {
-			return time.Time{}, []string{msgRequired}
+			return time.Time{}, false, []string{msgRequired}
 		}
-		return time.Time{}, nil
+		return time.Time{}, false, nil
 	}
 	if required && (date == "" || clock == "") {
 		// Django stops at the missing half of a required pair and says
 		// only that.
-		return time.Time{}, []string{msgRequired}
+		return time.Time{}, false, []string{msgRequired}
 	}
 	day, dateOK := parseDate(date)
 	hour, clockOK := parseAny(clock, clockLayouts)
-	var msgs []string
 	if date != "" && !dateOK {
 		msgs = append(msgs, msgBadDate)
 	}
@@ -117,13 +125,22 @@ func parseSplitDateTime(values []string, required bool, loc *time.Location) (tim
 	}
 	switch {
 	case len(msgs) > 0:
-		return time.Time{}, msgs
+		return time.Time{}, false, msgs
 	case date == "":
-		return time.Time{}, []string{msgBadDate}
+		return time.Time{}, false, []string{msgBadDate}
 	case clock == "":
-		return time.Time{}, []string{msgBadTime}
+		return time.Time{}, false, []string{msgBadTime}
 	}
-	return inZone(day, hour, loc)
+	t, msgs = inZone(day, hour, loc)
+	if len(msgs) > 0 {
+		return time.Time{}, false, msgs
+	}
+	// The year was read on the clock in loc; the instant may be in the
+	// year before or after (New York's 9999-12-31 23:00 is in year 10000).
+	if y := t.UTC().Year(); y < 1 || y > 9999 {
+		return time.Time{}, false, []string{msgBadDate}
+	}
+	return t, true, nil
 }
 
 // inZone combines a day and a time of day as a clock in loc shows them, and
@@ -188,12 +205,15 @@ func submitted[T models.Entity](f *Field[T], input url.Values) []string {
 	if f.Widget == SplitDateTime {
 		return []string{input.Get(f.Name + "_0"), input.Get(f.Name + "_1")}
 	}
+	if f.Widget == AutocompleteSelectMultiple {
+		return autocompleteIDs(input[f.Name])
+	}
 	return input[f.Name]
 }
 
 // dateTimeErrors are every message a split date-time's values earn (Set
 // reports only the first).
 func dateTimeErrors(values []string, required bool, loc *time.Location) []string {
-	_, msgs := parseSplitDateTime(values, required, loc)
+	_, _, msgs := parseSplitDateTime(values, required, loc)
 	return msgs
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -368,4 +369,77 @@ func TestSplitDateTimeInUTC(t *testing.T) {
 	clerk := s.user(t, models.User{Username: "clerk", IsActive: true, DateJoined: time.Date(2020, 6, 14, 9, 44, 0, 0, time.UTC)})
 	res := c.get(fmt.Sprintf("/admin/auth/user/%d/change/", clerk.ID)).Want(t, http.StatusOK)
 	has(t, res, attr("#id_date_joined_0", "value", "2020-06-14"), attr("#id_date_joined_1", "value", "09:44:00"))
+}
+
+// TestSplitDateTimeOutsideUTCYears: a moment entered in a zone behind or
+// ahead of UTC whose instant falls outside years 1–9999 is refused with
+// Django's message for an out-of-range date, never stored nor a 500; the
+// moments at the edges inside the range are kept, the first instant of
+// year 1 (Go's zero time) included.
+func TestSplitDateTimeOutsideUTCYears(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	// Before 1883 or so a zone's clock is its local mean time: New York is
+	// 4:56:02 behind UTC then, Tokyo 9:18:59 ahead.
+	for _, tt := range []struct {
+		zone, date, clock string
+		refused           bool
+		want              time.Time
+	}{
+		{"America/New_York", "9999-12-31", "23:00:00", true, time.Time{}},
+		{"America/New_York", "9999-12-31", "18:59:59", false, time.Date(9999, 12, 31, 23, 59, 59, 0, time.UTC)},
+		{"America/New_York", "0001-01-01", "00:00:00", false, time.Date(1, 1, 1, 4, 56, 2, 0, time.UTC)},
+		{"Asia/Tokyo", "0001-01-01", "00:00:00", true, time.Time{}},
+		{"Asia/Tokyo", "0001-01-01", "09:18:58", true, time.Time{}},
+		{"Asia/Tokyo", "0001-01-01", "09:18:59", false, time.Date(1, 1, 1, 0, 0, 0, 0, time.UTC)},
+		{"Asia/Tokyo", "9999-12-31", "23:00:00", false, time.Date(9999, 12, 31, 14, 0, 0, 0, time.UTC)},
+		{"UTC", "0001-01-01", "00:00:00", false, time.Date(1, 1, 1, 0, 0, 0, 0, time.UTC)},
+	} {
+		t.Run(tt.zone+" "+tt.date+" "+tt.clock, func(t *testing.T) {
+			t.Parallel()
+			s := newSite(t, withVars("TIME_ZONE", tt.zone))
+			c := s.staff(t, "root", "*")
+			joined := time.Date(2020, 6, 14, 7, 44, 0, 0, time.UTC)
+			clerk := s.user(t, models.User{Username: "clerk", IsActive: true, DateJoined: joined})
+			path := fmt.Sprintf("/admin/auth/user/%d/change/", clerk.ID)
+			form := with(pageForm(t, c.get(path)), url.Values{"date_joined_0": {tt.date}, "date_joined_1": {tt.clock}, "_save": {"Save"}})
+			if tt.refused {
+				res := c.post(path, form).Want(t, http.StatusOK)
+				has(t, res, errorNote("Please correct the error below."), fieldErr("date_joined", "Enter a valid date."),
+					attr("#id_date_joined_0", "value", tt.date), attr("#id_date_joined_1", "value", tt.clock))
+				if u, err := models.GetUser(ctx, s.DB.Read, clerk.ID); err != nil || !u.DateJoined.Equal(joined) {
+					t.Errorf("got %v (%v), want the date joined unchanged", u.DateJoined, err)
+				}
+				return
+			}
+			redirect(t, c.post(path, form), "/admin/auth/user/")
+			u, err := models.GetUser(ctx, s.DB.Read, clerk.ID)
+			if err != nil || !u.DateJoined.Equal(tt.want) {
+				t.Fatalf("got %v (%v), want %v", u.DateJoined, err, tt.want)
+			}
+			// Shown again as entered, not as an empty pair.
+			has(t, c.get(path).Want(t, http.StatusOK), attr("#id_date_joined_0", "value", tt.date), attr("#id_date_joined_1", "value", tt.clock))
+		})
+	}
+}
+
+// TestMultiSelectWithoutChoices: with no groups yet, the user's groups
+// are an empty multi-select whose size is still valid HTML (1 or more).
+func TestMultiSelectWithoutChoices(t *testing.T) {
+	t.Parallel()
+	s := newSite(t, onDB(sitetest.EmptyDB(t)))
+	c := s.staff(t, "root", "*")
+	u, err := models.GetUserByUsername(context.Background(), s.DB.Read, "root")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := c.get(fmt.Sprintf("/admin/auth/user/%d/change/", u.ID)).Want(t, http.StatusOK)
+	if res.Doc().Find("#id_groups[multiple]").Length() != 1 || res.Doc().Find("#id_groups option").Length() != 0 {
+		t.Fatalf("got no empty multi-select of groups:\n%.3000s", res.Body)
+	}
+	if size, ok := res.Attr("#id_groups", "size"); ok {
+		if n, err := strconv.Atoi(size); err != nil || n < 1 {
+			t.Errorf("got size=%q on the groups' select, want none or 1 or more", size)
+		}
+	}
 }

@@ -121,6 +121,7 @@ type siteOptions struct {
 	logger  *slog.Logger
 	backups *backup.Service
 	extra   []sitetest.Option
+	build   func(admin.Config) (*admin.Site, error)
 }
 
 // option changes how newSite builds the site.
@@ -143,6 +144,12 @@ func withLogger(logger *slog.Logger) option {
 
 // withBackups gives the admin the backup service its pages use.
 func withBackups(b *backup.Service) option { return func(o *siteOptions) { o.backups = b } }
+
+// withAdmin builds the admin with build instead of admin.New (a registry
+// changed by a test of package admin, exported by its _test files).
+func withAdmin(build func(admin.Config) (*admin.Site, error)) option {
+	return func(o *siteOptions) { o.build = build }
+}
 
 // withSiteOptions passes options on to sitetest.Handler.
 func withSiteOptions(opts ...sitetest.Option) option {
@@ -172,7 +179,11 @@ func newSite(t testing.TB, opts ...option) *site {
 		s.base = "https://example.com"
 	}
 	s.Accounts = &accounts.Service{DB: o.db, Hasher: s.Hasher, Now: s.Clock.Now}
-	adm, err := admin.New(admin.Config{
+	build := admin.New
+	if o.build != nil {
+		build = o.build
+	}
+	adm, err := build(admin.Config{
 		DB:            o.db,
 		SecureCookies: !cfg.Debug,
 		Assets:        sitetest.Assets(t),

@@ -51,11 +51,15 @@ func tabular[C models.Entity](fk string, fields ...string) Inline {
 	return &inline[C]{style: "tabular", fk: fk, names: fields}
 }
 
-// Django's numbers: three blank forms at most, and a formset never takes
-// more than a thousand forms.
+// Django's numbers: three blank forms at most, a formset holds a thousand
+// objects at most (DEFAULT_MAX_NUM), and a submission claiming more than
+// max_num + DEFAULT_MAX_NUM forms (its absolute_max) is refused before any
+// form is read, so that the counts a client sends never size the server's
+// work.
 const (
-	inlineExtra  = 3
-	inlineMaxNum = 1000
+	inlineExtra   = 3
+	inlineMaxNum  = 1000
+	inlineCeiling = 1000
 )
 
 // inline is an Inline of the related model C.
@@ -349,13 +353,14 @@ func (in *inline[C]) submitted(ctx context.Context, db bun.IDB, s *Site, r *http
 		sub.nonForm = append(sub.nonForm, fmt.Sprintf(msgManagementForm, strings.Join(missing, ", ")))
 		return sub, nil
 	}
+	if total > in.maxNum+inlineCeiling {
+		sub.nonForm = append(sub.nonForm, in.tooMany())
+		return sub, nil
+	}
 	initial = min(initial, total)
 	if asNew || parentID == 0 {
 		initial = 0 // a new parent has no related objects yet
 	}
-	// New forms beyond the formset's maximum are never saved (Django would
-	// try them and report the duplicate).
-	total = min(total, max(initial, in.maxNum))
 	var existing []C
 	if perms.view && parentID != 0 {
 		var err error
@@ -364,26 +369,41 @@ func (in *inline[C]) submitted(ctx context.Context, db bun.IDB, s *Site, r *http
 		}
 	}
 	up := editorOf(r)
-	a := in.admin
 	fields := in.rowFields()
+	// What the formset would hold once saved (Django's validate_max),
+	// the forms naming an object the parent no longer has, and the
+	// objects already named (Django's validate_unique on the key).
+	var kept int
+	var gone []string
+	seen := map[int64]bool{}
+	duplicate := false
 	for i := range total {
 		row := &inlineRow[C]{index: i, input: rowInput(input, p, i, fields)}
 		if i < initial {
 			id, _ := strconv.ParseInt(input.Get(fmt.Sprintf("%s-%d-id", p, i)), 10, 64)
 			at := slices.IndexFunc(existing, func(c C) bool { return pk(&c) == id })
 			row.delete = perms.delete && checked(input.Get(fmt.Sprintf("%s-%d-DELETE", p, i)))
+			if !row.delete {
+				kept++
+			}
 			if at < 0 {
 				// Deleted (or never the parent's) since the form was opened:
 				// deleting it again is nothing; changing it cannot be done.
 				if perms.change && !row.delete {
-					sub.nonForm = append(sub.nonForm, "The "+a.Verbose+" of form "+strconv.Itoa(i+1)+
-						" was deleted after you opened this form, so your changes have not been saved.")
+					gone = append(gone, strconv.Itoa(i+1))
 				}
 				continue
 			}
 			if err := in.existingRow(ctx, db, s, r, up, row, existing[at], fields); err != nil {
 				return nil, err
 			}
+			if seen[id] {
+				// Two forms for one object would apply both, each logged
+				// against the same old values: the second is refused.
+				duplicate = true
+				row.errors = mergeErrors(row.errors, models.NonField, "Please correct the duplicate values below.")
+			}
+			seen[id] = true
 		} else if perms.add && anyValue(row.input, fields) && !(asNew && checked(input.Get(fmt.Sprintf("%s-%d-DELETE", p, i)))) {
 			// A blank extra form is no object (Django's empty_permitted).
 			obj := models.New[C]()
@@ -393,10 +413,43 @@ func (in *inline[C]) submitted(ctx context.Context, db bun.IDB, s *Site, r *http
 			if row.errors, err = check(ctx, db, s, up, in, obj, fields, row.input, true, parentID == 0); err != nil {
 				return nil, err
 			}
+			kept++
 		}
 		sub.rows = append(sub.rows, row)
 	}
+	switch {
+	case kept > in.maxNum:
+		// The forms beyond the one a one-to-one allows are refused rather
+		// than dropped; what they say about deleted objects is moot.
+		sub.nonForm = append(sub.nonForm, in.tooMany())
+	case len(gone) == 1:
+		sub.nonForm = append(sub.nonForm, "The "+in.admin.Verbose+" of form "+gone[0]+
+			" was deleted after you opened this form, so your changes have not been saved.")
+	case len(gone) > 1:
+		sub.nonForm = append(sub.nonForm, "The "+in.admin.VerbosePlural+" of forms "+models.TextList(gone)+
+			" were deleted after you opened this form, so your changes have not been saved.")
+	}
+	if duplicate {
+		sub.nonForm = append(sub.nonForm, "Please correct the duplicate data for id.")
+	}
 	return sub, nil
+}
+
+// tooMany is Django's too_many_forms error.
+func (in *inline[C]) tooMany() string {
+	if in.maxNum == 1 {
+		return "Please submit at most 1 form."
+	}
+	return fmt.Sprintf("Please submit at most %d forms.", in.maxNum)
+}
+
+// mergeErrors adds msg to a row's errors under name.
+func mergeErrors(errs models.FieldErrors, name, msg string) models.FieldErrors {
+	if errs == nil {
+		errs = models.FieldErrors{}
+	}
+	errs.Add(name, msg)
+	return errs
 }
 
 // existingRow reads the form of an object the formset had: whether the user

@@ -480,3 +480,180 @@ func TestInlineProfileWithANewUser(t *testing.T) {
 	}
 	wantLastEntry(t, s, "auth", "user", u.ID, models.ActionAddition, "Added. Added profile “newbie”.")
 }
+
+// TestInlineFormCountCeiling: a formset claiming more forms than Django's
+// absolute_max (max_num + 1000) is refused outright, whatever its counts
+// say, with Django's non-form error and a page of ordinary size: the
+// server never builds a form, or a message, per claimed row. Nothing,
+// not even the parent, is saved.
+func TestInlineFormCountCeiling(t *testing.T) {
+	t.Parallel()
+	s := newSite(t)
+	c := s.staff(t, "boss", "*")
+	u, p := memberWithProfile(t, s, "flood", "Oslo")
+	a := addressWithoutLetting(t, s)
+
+	for _, claim := range []struct{ total, initial string }{
+		{"1000000", "1000000"},
+		{"1000000", "0"},
+		{"1002", "1002"},
+	} {
+		res := saveForm(t, c, userChangePath(u.ID), url.Values{
+			"profile-TOTAL_FORMS": {claim.total}, "profile-INITIAL_FORMS": {claim.initial},
+			"profile-0-favorite_city": {"Bergen"}, "first_name": {"Flo"},
+		})
+		res.Want(t, http.StatusOK)
+		if len(res.Body) > 100_000 {
+			t.Errorf("%s/%s forms: got a page of %d bytes, want an ordinary one", claim.total, claim.initial, len(res.Body))
+		}
+		has(t, res,
+			errorNote("Please correct the error below."),
+			el("#profile-group ul.errorlist.nonform li", "Please submit at most 1 form."),
+			attr(`input[name="profile-0-favorite_city"]`, "value", "Oslo"),
+		)
+		if n := res.Count("#profile-group ul.errorlist li"); n != 1 {
+			t.Errorf("%s/%s forms: got %d errors in the formset, want the one", claim.total, claim.initial, n)
+		}
+		bodyLacks(t, res, "was deleted after you opened this form")
+
+		res = saveForm(t, c, addressChangePath(a.ID), url.Values{
+			"letting-TOTAL_FORMS": {claim.total}, "letting-INITIAL_FORMS": {claim.initial},
+			"letting-0-title": {"Flooded"}, "street": {"Flood Street"},
+		})
+		res.Want(t, http.StatusOK)
+		if len(res.Body) > 100_000 {
+			t.Errorf("%s/%s lettings: got a page of %d bytes, want an ordinary one", claim.total, claim.initial, len(res.Body))
+		}
+		has(t, res, el("#letting-group ul.errorlist.nonform li", "Please submit at most 1 form."))
+	}
+	if got := profileOf(t, s, u.ID); got == nil || got.FavoriteCity != "Oslo" {
+		t.Errorf("got profile %+v, want Oslo kept", got)
+	}
+	if got, _ := models.GetUserByUsername(context.Background(), s.DB.Read, "flood"); got.FirstName != "" {
+		t.Errorf("got first name %q saved, want nothing saved", got.FirstName)
+	}
+	if addr, _ := models.GetAddress(context.Background(), s.DB.Read, a.ID); addr.Street != "Empty Street" {
+		t.Errorf("got street %q saved, want nothing saved", addr.Street)
+	}
+	if _, err := models.FindLettingAt(context.Background(), s.DB.Read, a.ID); err == nil {
+		t.Error("got a letting added, want none")
+	}
+	if n := len(logOf(t, s, "auth", "user", u.ID)) + len(logOf(t, s, "profiles", "profile", p.ID)) + len(logOf(t, s, "lettings", "address", a.ID)); n != 0 {
+		t.Errorf("got %d log entries, want none", n)
+	}
+
+	// Within the ceiling, forms naming no object of the parent (INITIAL
+	// above what exists) are reported in one message, not one apiece.
+	res := saveForm(t, c, userChangePath(u.ID), url.Values{
+		"profile-TOTAL_FORMS": {"1001"}, "profile-INITIAL_FORMS": {"1001"}, "profile-0-favorite_city": {"Bergen"},
+	})
+	res.Want(t, http.StatusOK)
+	if len(res.Body) > 100_000 {
+		t.Errorf("1001 forms: got a page of %d bytes, want an ordinary one", len(res.Body))
+	}
+	if n := res.Count("#profile-group ul.errorlist.nonform li"); n != 1 {
+		t.Errorf("1001 forms: got %d non-form errors, want one", n)
+	}
+	if got := profileOf(t, s, u.ID); got.FavoriteCity != "Oslo" {
+		t.Errorf("got profile in %q, want Oslo kept", got.FavoriteCity)
+	}
+}
+
+// TestInlineDuplicateRowIDs: two forms naming the same object are Django's
+// duplicate-data error (BaseModelFormSet.validate_unique), not two
+// changes of it: nothing is saved and nothing logged.
+func TestInlineDuplicateRowIDs(t *testing.T) {
+	t.Parallel()
+	s := newSite(t)
+	c := s.staff(t, "boss", "*")
+	ids := addLettings(t, s.DB, 1, func(int) string { return "Joshua Tree Cabin" })
+	l, _ := models.GetLetting(context.Background(), s.DB.Read, ids[0])
+	path := addressChangePath(l.AddressID)
+	res := saveForm(t, c, path, url.Values{
+		"letting-TOTAL_FORMS": {"2"}, "letting-INITIAL_FORMS": {"2"},
+		"letting-0-id": {fmt.Sprint(l.ID)}, "letting-0-title": {"Dup one"},
+		"letting-1-id": {fmt.Sprint(l.ID)}, "letting-1-title": {"Dup two"},
+	})
+	res.Want(t, http.StatusOK)
+	has(t, res,
+		el("#letting-group ul.errorlist.nonform li", "Please correct the duplicate data for id."),
+		el("#letting-group tr.row-form-errors li", "Please correct the duplicate values below."),
+	)
+	if res.Count("#letting-group tr.row-form-errors + tr#letting-1") != 1 {
+		t.Error("got the duplicate-values error elsewhere, want it above the second row")
+	}
+	if again, _ := models.GetLetting(context.Background(), s.DB.Read, l.ID); again.Title != "Joshua Tree Cabin" {
+		t.Errorf("got title %q, want it unchanged", again.Title)
+	}
+	if n := len(logOf(t, s, "lettings", "letting", l.ID)) + len(logOf(t, s, "lettings", "address", l.AddressID)); n != 0 {
+		t.Errorf("got %d log entries, want none", n)
+	}
+
+	// The same on the profile, a row deleting and a row changing it.
+	u, p := memberWithProfile(t, s, "twice", "Oslo")
+	res = saveForm(t, c, userChangePath(u.ID), url.Values{
+		"profile-TOTAL_FORMS": {"2"}, "profile-INITIAL_FORMS": {"2"},
+		"profile-0-id": {fmt.Sprint(p.ID)}, "profile-0-DELETE": {"on"},
+		"profile-1-id": {fmt.Sprint(p.ID)}, "profile-1-favorite_city": {"Bergen"},
+	})
+	res.Want(t, http.StatusOK)
+	has(t, res, el("#profile-group ul.errorlist.nonform li", "Please correct the duplicate data for id."))
+	if got := profileOf(t, s, u.ID); got == nil || got.FavoriteCity != "Oslo" {
+		t.Errorf("got profile %+v, want Oslo kept", got)
+	}
+}
+
+// TestInlineOneToOneSecondRow: a one-to-one inline takes one form at most
+// (Django's max_num of 1): a second object is refused with Django's
+// too-many-forms error and nothing is saved, while replacing the object
+// (delete the one, add another) is one form and saves.
+func TestInlineOneToOneSecondRow(t *testing.T) {
+	t.Parallel()
+	s := newSite(t)
+	c := s.staff(t, "boss", "*")
+	ids := addLettings(t, s.DB, 1, func(int) string { return "First Cabin" })
+	l, _ := models.GetLetting(context.Background(), s.DB.Read, ids[0])
+	path := addressChangePath(l.AddressID)
+	res := saveForm(t, c, path, url.Values{"letting-TOTAL_FORMS": {"2"}, "letting-1-title": {"Second"}, "street": {"Second Street"}})
+	res.Want(t, http.StatusOK)
+	has(t, res,
+		errorNote("Please correct the error below."),
+		el("#letting-group ul.errorlist.nonform li", "Please submit at most 1 form."),
+		attr(`input[name="letting-1-title"]`, "value", "Second"),
+	)
+	lacks(t, res, message("changed successfully"))
+	if addr, _ := models.GetAddress(context.Background(), s.DB.Read, l.AddressID); addr.Street != "Test Street" {
+		t.Errorf("got street %q, want it unchanged", addr.Street)
+	}
+	if got, _ := models.FindLettingAt(context.Background(), s.DB.Read, l.AddressID); got == nil || got.ID != l.ID {
+		t.Errorf("got letting %+v at the address, want the first kept", got)
+	}
+
+	// Two new rows where there is none.
+	a := addressWithoutLetting(t, s)
+	res = saveForm(t, c, addressChangePath(a.ID), url.Values{"letting-TOTAL_FORMS": {"2"}, "letting-0-title": {"One"}, "letting-1-title": {"Two"}})
+	res.Want(t, http.StatusOK)
+	has(t, res, el("#letting-group ul.errorlist.nonform li", "Please submit at most 1 form."))
+	if _, err := models.FindLettingAt(context.Background(), s.DB.Read, a.ID); err == nil {
+		t.Error("got a letting added, want none")
+	}
+
+	// The profile likewise.
+	u, p := memberWithProfile(t, s, "single", "Oslo")
+	res = saveForm(t, c, userChangePath(u.ID), url.Values{"profile-TOTAL_FORMS": {"2"}, "profile-1-favorite_city": {"Bergen"}})
+	res.Want(t, http.StatusOK)
+	has(t, res, el("#profile-group ul.errorlist.nonform li", "Please submit at most 1 form."))
+	if got := profileOf(t, s, u.ID); got == nil || got.ID != p.ID || got.FavoriteCity != "Oslo" {
+		t.Errorf("got profile %+v, want Oslo kept", got)
+	}
+	if n := len(logOf(t, s, "auth", "user", u.ID)) + len(logOf(t, s, "lettings", "address", l.AddressID)) + len(logOf(t, s, "lettings", "address", a.ID)); n != 0 {
+		t.Errorf("got %d log entries, want none", n)
+	}
+
+	// Deleting the letting and adding another in its place is one form.
+	redirect(t, saveForm(t, c, path, url.Values{"letting-TOTAL_FORMS": {"2"}, "letting-0-DELETE": {"on"}, "letting-1-title": {"Replacement"}}), "/admin/lettings/address/")
+	got, err := models.FindLettingAt(context.Background(), s.DB.Read, l.AddressID)
+	if err != nil || got.Title != "Replacement" {
+		t.Errorf("got letting %+v (%v), want the replacement", got, err)
+	}
+}

@@ -40,31 +40,50 @@ type editColumn struct {
 // formsetView is the formset's management form.
 type formsetView struct {
 	Total, Initial int
-	// Errors counts the rows' errors, for "Please correct the error(s) below."
+	// Errors counts the page's errors, for "Please correct the error(s) below."
 	Errors int
+	// NonForm are the errors of the formset as a whole, shown above the
+	// list (Django's non_form_errors): a broken management form, a row
+	// that is no longer there to show its own.
+	NonForm []string
 }
 
 // listEdits are the rows a save was given, by id: what was submitted and
 // what was wrong with it.
 type listEdits struct {
-	rows map[int64]*rowEdit
+	rows  map[int64]*rowEdit
+	order []int64 // the ids, in the formset's order
+	// nonForm are the formset's own errors (its management form).
+	nonForm []string
 }
 
 type rowEdit struct {
 	input    url.Values // the row's values, by field name
 	errors   models.FieldErrors
-	refused  []string          // errors of the whole row (a conflict, a row gone)
+	refused  []string          // errors of the whole row (a conflict)
 	current  map[string]string // after a conflict, the stored text where it differs
 	conflict bool
+	// gone: no such row (deleted since the page was shown, or never on
+	// it); the page has no row to show the error in.
+	gone bool
 }
 
 func (e *listEdits) invalid() bool {
+	if len(e.nonForm) > 0 {
+		return true
+	}
 	for _, row := range e.rows {
-		if len(row.errors) > 0 || len(row.refused) > 0 {
+		if len(row.errors) > 0 || len(row.refused) > 0 || row.gone {
 			return true
 		}
 	}
 	return false
+}
+
+// goneMessage is the error of a row that is not there: the words of the
+// change page's "doesn't exist" message.
+func (m *ModelAdmin[T]) goneMessage(id int64) string {
+	return capfirst(m.Verbose) + " with ID “" + idString(id) + "” doesn’t exist. Perhaps it was deleted?"
 }
 
 // editing says whether the user edits the list in place: list_editable
@@ -136,8 +155,11 @@ func (m *ModelAdmin[T]) bindChangelistOptions() []Problem {
 func rowField(i int, name string) string { return formsetPrefix + "-" + strconv.Itoa(i) + "-" + name }
 
 // editRows puts the inputs of the ListEditable columns into the page's
-// rows, with each row's id and version, and the submitted values and
-// errors of a failed save.
+// rows the user may change, with each row's id and version, and the
+// submitted values and errors of a failed save. A row the user may not
+// change (EditableBy) stays text, outside the formset, as a view-only
+// user sees it. It returns nil when the page has nothing to edit and no
+// error to show.
 func (m *ModelAdmin[T]) editRows(ctx context.Context, db bun.IDB, r *http.Request, objs []T, rows []listRow, edits *listEdits) (*formsetView, error) {
 	fields := m.editFields()
 	up := editorOf(r)
@@ -145,10 +167,24 @@ func (m *ModelAdmin[T]) editRows(ctx context.Context, db bun.IDB, r *http.Reques
 	if err != nil {
 		return nil, err
 	}
-	fs := &formsetView{Total: len(rows), Initial: len(rows)}
-	for i := range rows {
-		obj := &objs[i]
-		row := &rows[i]
+	fs := &formsetView{}
+	if edits != nil {
+		fs.NonForm = append(fs.NonForm, edits.nonForm...)
+		for _, id := range edits.order {
+			if edits.rows[id].gone {
+				fs.NonForm = append(fs.NonForm, m.goneMessage(id))
+			}
+		}
+		fs.Errors += len(fs.NonForm)
+	}
+	for k := range rows {
+		obj := &objs[k]
+		row := &rows[k]
+		if !m.mayEdit(r, obj) || !slices.ContainsFunc(fields, func(f Field[T]) bool { return f.editable(up) }) {
+			continue
+		}
+		i := fs.Total
+		fs.Total++
 		stored, err := m.storedValues(ctx, db, obj, fields)
 		if err != nil {
 			return nil, err
@@ -175,7 +211,7 @@ func (m *ModelAdmin[T]) editRows(ctx context.Context, db bun.IDB, r *http.Reques
 			}
 			view := &fieldView{Name: rowField(i, f.Name), Label: f.Label, Widget: f.Widget, Required: f.Required,
 				MaxLength: f.MaxLength, Values: values}
-			if !f.editable(up) || !m.mayEdit(r, obj) {
+			if !f.editable(up) {
 				continue // shown as text, as to a view-only user
 			}
 			if f.Choices != nil {
@@ -198,6 +234,10 @@ func (m *ModelAdmin[T]) editRows(ctx context.Context, db bun.IDB, r *http.Reques
 			}
 			row.Cells[e.col].Edit = view
 		}
+	}
+	fs.Initial = fs.Total
+	if fs.Total == 0 && len(fs.NonForm) == 0 {
+		return nil, nil
 	}
 	return fs, nil
 }
@@ -229,10 +269,26 @@ func (m *ModelAdmin[T]) rowVersion(id int64, stored map[string][]string, fields 
 	return hex.EncodeToString(h.Sum(nil))
 }
 
-// errListBroken is a formset whose management form or row ids are not
-// what the page sent: no browser sends it (Django's "ManagementForm data
-// is missing or has been tampered with").
+// errListBroken is a formset whose row ids are not what a page sends (an
+// id twice, or no number), or with more rows than a formset takes.
 var errListBroken = web.Status(http.StatusBadRequest)
+
+// managementErrors are Django's error of a formset whose management form
+// is missing or holds no count, naming the inputs at fault.
+func managementErrors(input url.Values) []string {
+	var missing []string
+	for _, name := range []string{"TOTAL_FORMS", "INITIAL_FORMS"} {
+		name = formsetPrefix + "-" + name
+		if n, err := strconv.Atoi(strings.TrimSpace(input.Get(name))); err != nil || n < 0 {
+			missing = append(missing, name)
+		}
+	}
+	if len(missing) == 0 {
+		return nil
+	}
+	return []string{"ManagementForm data is missing or has been tampered with. Missing fields: " + strings.Join(missing, ", ") +
+		". You may need to file a bug report if the issue persists."}
+}
 
 // saveList saves the changelist's edited rows in one transaction: every
 // changed row is applied, validated by the model and logged, or, when any
@@ -246,13 +302,18 @@ func (m *ModelAdmin[T]) saveList(s *Site, w http.ResponseWriter, r *http.Request
 	if err != nil {
 		return err
 	}
-	total, err := strconv.Atoi(input.Get(formsetPrefix + "-TOTAL_FORMS"))
-	if err != nil || total < 0 || total > maxFormsetRows {
+	edits := &listEdits{rows: map[int64]*rowEdit{}, nonForm: managementErrors(input)}
+	if len(edits.nonForm) > 0 {
+		// Nothing can be read of the rows: the page is shown afresh with
+		// the formset's error, as Django shows it (200, not 400).
+		return m.showListErrors(s, w, r, lq, edits)
+	}
+	total, _ := strconv.Atoi(strings.TrimSpace(input.Get(formsetPrefix + "-TOTAL_FORMS")))
+	if total > maxFormsetRows {
 		return errListBroken
 	}
 	fields := m.editFields()
 	up := editorOf(r)
-	edits := &listEdits{rows: map[int64]*rowEdit{}}
 	ids := make([]int64, total)
 	for i := range total {
 		id, err := strconv.ParseInt(input.Get(rowField(i, "id")), 10, 64)
@@ -260,6 +321,7 @@ func (m *ModelAdmin[T]) saveList(s *Site, w http.ResponseWriter, r *http.Request
 			return errListBroken
 		}
 		ids[i] = id
+		edits.order = append(edits.order, id)
 		edit := &rowEdit{input: url.Values{}}
 		for _, f := range fields {
 			edit.input[f.Name] = input[rowField(i, f.Name)]
@@ -286,15 +348,7 @@ func (m *ModelAdmin[T]) saveList(s *Site, w http.ResponseWriter, r *http.Request
 	})
 	switch {
 	case errors.Is(err, errNotSaved):
-		result, err := m.result(ctx, s, lq)
-		if err != nil {
-			return err
-		}
-		p, err := m.listPage(ctx, s, r, lq, result, edits)
-		if err != nil {
-			return err
-		}
-		return s.render(w, r, http.StatusOK, "change_list", p)
+		return m.showListErrors(s, w, r, lq, edits)
 	case err != nil:
 		return err
 	}
@@ -308,6 +362,20 @@ func (m *ModelAdmin[T]) saveList(s *Site, w http.ResponseWriter, r *http.Request
 	return web.Redirect(r.URL.RequestURI())
 }
 
+// showListErrors shows the changelist again after a save that failed,
+// with what was submitted and what was wrong with it.
+func (m *ModelAdmin[T]) showListErrors(s *Site, w http.ResponseWriter, r *http.Request, lq listQuery, edits *listEdits) error {
+	result, err := m.result(r.Context(), s, lq)
+	if err != nil {
+		return err
+	}
+	p, err := m.listPage(r.Context(), s, r, lq, result, edits)
+	if err != nil {
+		return err
+	}
+	return s.render(w, r, http.StatusOK, "change_list", p)
+}
+
 // saveRow saves one row of the formset when its values differ from the
 // stored ones, as the change form saves an object: the row locked and read
 // afresh, its version compared, the values applied, the model's validation
@@ -319,7 +387,7 @@ func (m *ModelAdmin[T]) saveRow(ctx context.Context, tx bun.Tx, s *Site, r *http
 	}
 	obj, err := m.Get(ctx, tx, id)
 	if isNotFound(err) {
-		edit.refused = append(edit.refused, capfirst(m.Verbose)+" with ID “"+idString(id)+"” doesn’t exist. Perhaps it was deleted?")
+		edit.gone = true
 		return false, nil
 	}
 	if err != nil {

@@ -27,7 +27,7 @@ type listQuery struct {
 	page    string            // p as sent, for paging.Resolve once the count is known
 	all     bool
 	facets  bool     // the filters show their counts
-	dates   dateSpan // the date hierarchy's choice; zero when none
+	dates   dateSpan // the date hierarchy's choice, if chosen
 }
 
 // orderTerm sorts by a column: its 1-based position in the list, descending or not.
@@ -91,7 +91,7 @@ func (m *ModelAdmin[T]) parseListQuery(raw url.Values) (lq listQuery, ok bool, e
 // filtered says whether the list is narrowed: by a filter, the dates or
 // the search.
 func (lq *listQuery) filtered() bool {
-	return len(lq.filters) > 0 || lq.search != "" || !lq.dates.from.IsZero()
+	return len(lq.filters) > 0 || lq.search != "" || lq.dates.chosen
 }
 
 // clearFiltersURL is Django's "Clear all filters": the list without its

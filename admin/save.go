@@ -205,6 +205,10 @@ func (m *ModelAdmin[T]) parse(ctx context.Context, db bun.IDB, up editor, obj *T
 		}
 		values := submitted(f, input)
 		switch {
+		case f.Widget == AutocompleteSelectMultiple:
+			if err := m.checkAutocompleteIDs(ctx, db, f, values, errs); err != nil {
+				return err
+			}
 		case f.Links != nil:
 			if err := checkChoices(ctx, db, f, values, errs); err != nil {
 				return err
@@ -261,7 +265,7 @@ func (m *ModelAdmin[T]) storeRelated(ctx context.Context, tx bun.IDB, obj *T, fi
 	for i := range fields {
 		f := &fields[i]
 		if f.Links != nil && f.editable(up) {
-			if err := f.save(ctx, tx, obj, input[f.Name]); err != nil {
+			if err := f.save(ctx, tx, obj, submitted(f, input)); err != nil {
 				return err
 			}
 		}
@@ -322,6 +326,9 @@ func (m *ModelAdmin[T]) showField(ctx context.Context, db bun.IDB, f *Field[T], 
 func (m *ModelAdmin[T]) valueText(ctx context.Context, db bun.IDB, f *Field[T], obj *T, values []string) (string, error) {
 	if f.Show != nil {
 		return f.Show(obj), nil
+	}
+	if f.Widget == AutocompleteSelectMultiple {
+		return m.autocompleteText(ctx, db, f, values)
 	}
 	if f.Choices == nil {
 		return strings.Join(values, ", "), nil

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -19,20 +18,22 @@ import (
 	"time"
 
 	cdpbrowser "github.com/chromedp/cdproto/browser"
-	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/log"
 	"github.com/chromedp/cdproto/network"
 	cdppage "github.com/chromedp/cdproto/page"
-	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/cdproto/target"
 	"github.com/chromedp/chromedp"
+
+	"oclettings/app/sitetest/browsertest"
 )
 
 // The browser tests drive Debian's Chromium through the DevTools protocol
 // against the real binary. They need two things the Go toolchain does not
 // bring: Chromium, and axe-core's axe.min.js (AXE_CORE, installed by .ci/run
 // with npm). Without them the tests skip, unless E2E_REQUIRED is set, as
-// .ci/run sets it, so that CI can never pass without running them.
+// .ci/run sets it, so that CI can never pass without running them. Finding
+// them, starting Chromium and running axe are app/sitetest/browsertest's,
+// shared with the admin's journeys on sites the binary does not build.
 
 const (
 	e2eUser     = "admin"
@@ -40,25 +41,22 @@ const (
 	e2eNewPass  = "An0ther-Passw0rd?"
 )
 
-type viewport struct {
-	name          string
-	width, height int64
-}
+type viewport = browsertest.Viewport
 
 // e2eViewports are the two widths every journey runs at.
-var e2eViewports = []viewport{{"375", 375, 812}, {"1280", 1280, 900}}
+var e2eViewports = browsertest.Viewports
 
 // atEachWidth runs a journey once per width, each in a new browser; i is
 // the width's index, for journeys whose data must differ between runs.
 func atEachWidth(t *testing.T, site *e2eSite, journey func(t *testing.T, tb *tab, i int)) {
 	for i, vp := range e2eViewports {
-		t.Run(vp.name, func(t *testing.T) { journey(t, e2eBrowser(t, site, vp), i) })
+		t.Run(vp.Name, func(t *testing.T) { journey(t, e2eBrowser(t, site, vp), i) })
 	}
 }
 
 // e2eThemes are the colour schemes the browser reports to the pages:
 // light, and dark, where the admin's "auto" theme (the default) follows it.
-var e2eThemes = []string{"light", "dark"}
+var e2eThemes = browsertest.Themes
 
 // atEachWidthAndTheme runs a journey at each width in light and in dark
 // mode (prefers-color-scheme emulated), each run in a new browser, as
@@ -69,7 +67,7 @@ func atEachWidthAndTheme(t *testing.T, site *e2eSite, journey func(t *testing.T,
 	for _, vp := range e2eViewports {
 		for _, theme := range e2eThemes {
 			run := i
-			t.Run(vp.name+"-"+theme, func(t *testing.T) { journey(t, e2eThemedBrowser(t, site, vp, theme), run) })
+			t.Run(vp.Name+"-"+theme, func(t *testing.T) { journey(t, e2eThemedBrowser(t, site, vp, theme), run) })
 			i++
 		}
 	}
@@ -78,39 +76,7 @@ func atEachWidthAndTheme(t *testing.T, site *e2eSite, journey func(t *testing.T,
 // e2eNeeds returns Chromium's path and axe-core's source, or skips.
 func e2eNeeds(t *testing.T) (string, string) {
 	t.Helper()
-	if testing.Short() {
-		t.Skip("browser tests; skipped with -short")
-	}
-	missing := func(what string) {
-		if os.Getenv("E2E_REQUIRED") != "" {
-			t.Fatalf("E2E_REQUIRED is set but %s", what)
-		}
-		t.Skip(what)
-	}
-	// CHROMIUM first, then the order .ci/run searches: Google Chrome (GitHub's
-	// Ubuntu runners), then Debian's chromium. Never chromium-browser: on
-	// Ubuntu it is a stub that asks for the snap and cannot run here.
-	chrome := os.Getenv("CHROMIUM")
-	if chrome == "" {
-		for _, name := range []string{"google-chrome-stable", "google-chrome", "chromium"} {
-			if p, err := exec.LookPath(name); err == nil {
-				chrome = p
-				break
-			}
-		}
-	}
-	if chrome == "" {
-		missing("neither Chrome nor Chromium is installed: apt-get install chromium on Debian (or set CHROMIUM to its path)")
-	}
-	axePath := os.Getenv("AXE_CORE")
-	if axePath == "" {
-		missing("AXE_CORE is not set: npm install axe-core@4.14.1 and set AXE_CORE to node_modules/axe-core/axe.min.js")
-	}
-	axe, err := os.ReadFile(axePath)
-	if err != nil {
-		missing(fmt.Sprintf("AXE_CORE: %v", err))
-	}
-	return chrome, string(axe)
+	return browsertest.Needs(t)
 }
 
 // e2eSite is the real binary serving a fresh database with the reference
@@ -193,45 +159,15 @@ func e2eBrowser(t *testing.T, site *e2eSite, vp viewport) *tab {
 func e2eThemedBrowser(t *testing.T, site *e2eSite, vp viewport, theme string) *tab {
 	t.Helper()
 	chrome, axe := e2eNeeds(t)
-	// Not t.TempDir: Chromium may still be writing its cache as it exits.
-	profile, err := os.MkdirTemp("", "oclettings-chromium")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = os.RemoveAll(profile) })
-	// The defaults are headless and keep /dev/shm out of it. No sandbox:
-	// as root (our machines) Chromium refuses to start with one, and as an
-	// ordinary user on Ubuntu 24.04 AppArmor forbids the user namespaces it
-	// needs; the browser only ever opens the test's own local site.
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(chrome),
-		chromedp.NoSandbox,
-		chromedp.Flag("disable-quic", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-features", "Translate,MediaRouter,OptimizationHints,BackForwardCache"),
-		chromedp.UserDataDir(profile),
-	)
-	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	ctx, cancel := chromedp.NewContext(actx)
-	ctx, cancelTimeout := context.WithTimeout(ctx, 90*time.Second)
-	t.Cleanup(func() { cancelTimeout(); cancel(); cancelAlloc() })
-	tb := &tab{t: t, ctx: ctx, site: site, axe: axe, shots: screenshotDir(t), viewport: vp.name, theme: theme,
+	ctx := browsertest.NewContext(t, chrome)
+	tb := &tab{t: t, ctx: ctx, site: site, axe: axe, shots: screenshotDir(t), viewport: vp.Name, theme: theme,
 		seen: &seen{expected: map[string]int{}, audited: map[string]bool{}, requests: map[network.RequestID]string{}}}
 	tb.listen(ctx)
-	if err := chromedp.Run(ctx, chromedp.EmulateViewport(vp.width, vp.height), tb.emulateTheme()); err != nil { // starts the browser
+	if err := chromedp.Run(ctx, browsertest.Emulate(vp, theme)); err != nil { // starts the browser
 		t.Fatalf("starting Chromium: %v", err)
 	}
 	t.Cleanup(tb.report)
 	return tb
-}
-
-// emulateTheme makes the tab report the run's colour scheme to the pages.
-// Emulation belongs to a target, so a popup needs it again (see popup).
-func (tb *tab) emulateTheme() chromedp.Action {
-	if tb.theme == "" {
-		return chromedp.ActionFunc(func(context.Context) error { return nil })
-	}
-	return emulation.SetEmulatedMedia().WithFeatures([]*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: tb.theme}})
 }
 
 // popup attaches to a window the page opened (its target id from
@@ -244,7 +180,8 @@ func (tb *tab) popup(id target.ID) (*tab, context.CancelFunc) {
 	tb.listen(ctx)
 	p := *tb
 	p.ctx = ctx
-	p.do("the popup's colour scheme", p.emulateTheme())
+	// Emulation belongs to a target: the popup's is not the opener's.
+	p.do("the popup's colour scheme", browsertest.EmulateTheme(p.theme))
 	return &p, cancel
 }
 
@@ -271,18 +208,9 @@ func screenshotDir(t *testing.T) string {
 
 // listen collects what went wrong in a tab (the first one or a popup).
 func (tb *tab) listen(ctx context.Context) {
+	browsertest.WatchErrors(ctx, func(problem string) { tb.problem("%s", problem) })
 	chromedp.ListenTarget(ctx, func(ev any) {
 		switch ev := ev.(type) {
-		case *runtime.EventConsoleAPICalled:
-			if ev.Type == runtime.APITypeError || ev.Type == runtime.APITypeAssert {
-				var args []string
-				for _, a := range ev.Args {
-					args = append(args, string(a.Value))
-				}
-				tb.problem("console error: %s", strings.Join(args, " "))
-			}
-		case *runtime.EventExceptionThrown:
-			tb.problem("uncaught exception: %s", ev.ExceptionDetails.Error())
 		case *log.EventEntryAdded:
 			if ev.Entry.Level == log.LevelError && !tb.isExpected(ev.Entry.URL, 0) && !tb.isAllowedLog(ev.Entry.Text) {
 				tb.problem("browser log (%s): %s %s", ev.Entry.Source, ev.Entry.Text, ev.Entry.URL)
@@ -366,11 +294,7 @@ func (tb *tab) do(what string, actions ...chromedp.Action) {
 	tb.mu.Lock()
 	tb.step = what
 	tb.mu.Unlock()
-	if err := chromedp.Run(tb.ctx, actions...); err != nil {
-		var loc, body string
-		_ = chromedp.Run(tb.ctx, chromedp.Location(&loc), chromedp.Evaluate(`document.body ? document.body.innerText : ""`, &body))
-		tb.t.Fatalf("[%s px] %s: %v\nat %s:\n%s", tb.viewport, what, err, loc, body)
-	}
+	browsertest.Do(tb.t, tb.ctx, tb.viewport+" px", what, actions...)
 }
 
 // open navigates to a path of the site and checks the page as a visitor
@@ -394,6 +318,13 @@ func (tb *tab) check(shot string) {
 		tb.audited[key] = true
 		tb.axeAudit(loc)
 	}
+	// Nothing may push the page wider than the window: on a phone a wide
+	// table scrolls in its own box, and every control stays in reach.
+	var overflow int
+	tb.do("width", chromedp.Evaluate(`document.documentElement.scrollWidth - document.documentElement.clientWidth`, &overflow))
+	if overflow > 0 {
+		tb.problem("%s is %d px wider than the %s px window", loc, overflow, tb.viewport)
+	}
 	if shot != "" {
 		var png []byte
 		// Quality 100 makes a PNG; anything less, a JPEG.
@@ -412,41 +343,14 @@ func (tb *tab) check(shot string) {
 	}
 }
 
-type axeViolation struct {
-	ID     string `json:"id"`
-	Impact string `json:"impact"`
-	Help   string `json:"help"`
-	Nodes  []struct {
-		Target []any `json:"target"`
-	} `json:"nodes"`
-}
-
-// axeAudit injects axe-core (DevTools evaluation is not bound by the page's
-// Content-Security-Policy) and fails on serious and critical violations.
+// axeAudit fails on the serious and critical violations axe finds on the
+// page as it is now.
 func (tb *tab) axeAudit(page string) {
 	tb.t.Helper()
-	var present bool
-	tb.do("axe present", chromedp.Evaluate(`typeof window.axe === "object"`, &present))
-	if !present {
-		tb.do("inject axe", chromedp.Evaluate(tb.axe, nil))
-	}
-	var raw string
-	tb.do("axe.run", chromedp.Evaluate(`axe.run(document, {resultTypes: ["violations"]}).then(r => JSON.stringify(r.violations))`, &raw,
-		func(p *runtime.EvaluateParams) *runtime.EvaluateParams { return p.WithAwaitPromise(true) }))
-	var violations []axeViolation
-	if err := json.Unmarshal([]byte(raw), &violations); err != nil {
-		tb.t.Fatalf("axe result: %v", err)
-	}
-	for _, v := range violations {
-		if v.Impact != "serious" && v.Impact != "critical" {
-			continue
-		}
-		var targets []string
-		for _, n := range v.Nodes {
-			targets = append(targets, fmt.Sprint(n.Target...))
-		}
-		tb.t.Errorf("[%s px] axe %s (%s) on %s: %s\n  elements: %s", tb.viewport, v.ID, v.Impact, page, v.Help, strings.Join(targets, ", "))
-	}
+	tb.mu.Lock()
+	tb.step = "axe"
+	tb.mu.Unlock()
+	browsertest.Audit(tb.t, tb.ctx, tb.axe, tb.viewport+" px", page)
 }
 
 // text returns the visible text of the first element matching sel.

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/cdproto/target"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
@@ -59,6 +60,26 @@ func TestBrowserWidgets(t *testing.T) {
 		tb.do("not available any more", chromedp.Evaluate(`document.getElementById("id_groups_from").textContent`, &available))
 		if strings.Contains(available, group) {
 			t.Errorf("got %q still available after saving, want it chosen", group)
+		}
+
+		// The group deleted in a popup leaves the picker. Django's change
+		// popup has no Delete link, so the popup opens the delete page with
+		// _popup, under the name related.js gives the picker's popups.
+		{
+			var groupID string
+			tb.do("the group's id", chromedp.Evaluate(`[...document.getElementById("id_groups").options].find(o => o.text === `+jsString(group)+`).value`, &groupID))
+			deletePage := "/admin/auth/group/" + groupID + "/delete/?_popup=1"
+			newTarget := chromedp.WaitNewTarget(tb.ctx, func(info *target.Info) bool { return strings.HasSuffix(info.URL, deletePage) })
+			tb.do("open the delete popup", chromedp.Evaluate(`window.open(`+jsString(deletePage)+`, "related_id_groups", "height=600,width=900"); true`, nil,
+				func(p *runtime.EvaluateParams) *runtime.EvaluateParams { return p.WithUserGesture(true) }))
+			popup, cancel := tb.popup(<-newTarget)
+			popup.waitLoaded()
+			popup.check("admin-popup-delete-group")
+			popup.do("confirm the deletion", chromedp.Click(`#content-main input[type="submit"]`, chromedp.ByQuery))
+			tb.do("the group left the picker", chromedp.Poll(`![...document.querySelectorAll("#id_groups option, #id_groups_from option")].some(o => o.value === `+jsString(groupID)+`)`,
+				nil, chromedp.WithPollingTimeout(10*time.Second)))
+			cancel()
+			tb.check("")
 		}
 
 		// The letting's pencil and eye follow its address (an autocomplete:

@@ -1,10 +1,15 @@
 // Django's autocomplete_fields widget, written afresh without select2: a
-// foreign key whose form carries only the selected object becomes a
-// combobox (the WAI-ARIA 1.2 combobox pattern with a listbox popup) that
-// searches /admin/autocomplete/ as the user types. The server's text input
-// of the id becomes hidden, keeping its id, name and value, so the form
-// posts the same field and related.js's change and view links follow it:
-// every new selection sets its value and fires "change" on it.
+// foreign key or many-to-many field whose form carries only the chosen
+// objects becomes a combobox (the WAI-ARIA 1.2 combobox pattern with a
+// listbox popup) that searches /admin/autocomplete/ as the user types.
+// For a foreign key the server's text input of the id becomes hidden,
+// keeping its id, name and value, so the form posts the same field and
+// related.js's change and view links follow it: every new selection sets
+// its value and fires "change" on it. For a many-to-many field the chosen
+// objects become a list, each with a button that removes it and a hidden
+// input of its id under the field's name, so the form posts what a
+// multi-select would; the text input of comma-separated ids keeps only its
+// id, for related.js to find the field.
 "use strict";
 
 (function () {
@@ -33,17 +38,28 @@
     return el;
   }
 
+  // The ids of a many-to-many field's text input, as the server reads them.
+  function selectedIDs(value) {
+    return value.split(",").map(function (id) {
+      return id.trim();
+    }).filter(function (id) {
+      return id !== "";
+    });
+  }
+
   function enhance(widget) {
-    var input = widget.querySelector("input.vForeignKeyRawIdAdminField");
-    var name = widget.querySelector(".autocomplete-name");
+    var multiple = widget.classList.contains("autocomplete-multiple");
+    var input = widget.querySelector(multiple ? "input.vManyToManyRawIdAdminField" : "input.vForeignKeyRawIdAdminField");
+    var name = widget.querySelector(multiple ? ".autocomplete-chosen" : ".autocomplete-name");
     if (!input || !name || widget.classList.contains("autocomplete-enhanced")) {
       return;
     }
     widget.classList.add("autocomplete-enhanced");
     var source = formModel();
-    var base = ENDPOINT + "?" + new URLSearchParams({ app_label: source.app, model_name: source.model, field_name: input.name }).toString();
-    var label = widget.dataset.label || input.name;
-    var optional = widget.hasAttribute("data-optional");
+    var fieldName = input.name;
+    var base = ENDPOINT + "?" + new URLSearchParams({ app_label: source.app, model_name: source.model, field_name: fieldName }).toString();
+    var label = widget.dataset.label || fieldName;
+    var optional = !multiple && widget.hasAttribute("data-optional");
 
     var box = make("div", "autocomplete-combobox");
     var combo = make("input");
@@ -82,6 +98,9 @@
     list.id = input.id + "_listbox";
     list.setAttribute("role", "listbox");
     list.setAttribute("aria-label", label);
+    if (multiple) {
+      list.setAttribute("aria-multiselectable", "true");
+    }
     list.hidden = true;
     var status = make("div", "autocomplete-status");
     status.setAttribute("role", "status");
@@ -100,9 +119,18 @@
     input.type = "hidden";
     input.removeAttribute("inputmode");
     input.removeAttribute("aria-describedby");
-    name.hidden = true;
-
+    var selectedValue = input.value;
     var selected = { id: input.value, text: name.textContent };
+    // The chosen objects of a many-to-many field, in the list's order.
+    var chosen = [];
+    if (multiple) {
+      // The hidden inputs of the chosen objects post the field now.
+      input.removeAttribute("name");
+      input.value = "";
+      selected = { id: "", text: "" };
+    } else {
+      name.hidden = true;
+    }
     combo.value = selected.text || selected.id;
     var options = [];
     var active = -1;
@@ -148,8 +176,15 @@
     }
 
     function setActive(index) {
+      // One object: the option the arrows reach is the selected one, as the
+      // pattern has it. Several: aria-selected marks the chosen ones, and
+      // the reached one is only active.
       if (active >= 0 && options[active]) {
-        options[active].el.setAttribute("aria-selected", "false");
+        if (multiple) {
+          options[active].el.classList.remove("autocomplete-active");
+        } else {
+          options[active].el.setAttribute("aria-selected", "false");
+        }
       }
       active = index;
       if (index < 0) {
@@ -157,7 +192,11 @@
         return;
       }
       var option = options[index].el;
-      option.setAttribute("aria-selected", "true");
+      if (multiple) {
+        option.classList.add("autocomplete-active");
+      } else {
+        option.setAttribute("aria-selected", "true");
+      }
       combo.setAttribute("aria-activedescendant", option.id);
       // Only the list scrolls: scrollIntoView would also scroll the form
       // row, which clips what overflows it.
@@ -176,7 +215,7 @@
         var li = make("li", "autocomplete-option");
         li.id = list.id + "_" + options.length;
         li.setAttribute("role", "option");
-        li.setAttribute("aria-selected", "false");
+        li.setAttribute("aria-selected", multiple && chosenIndex(String(result.id)) >= 0 ? "true" : "false");
         li.textContent = result.text;
         var index = options.length;
         li.addEventListener("click", function () {
@@ -251,9 +290,82 @@
       showClear();
     }
 
+    function chosenIndex(id) {
+      for (var i = 0; i < chosen.length; i++) {
+        if (chosen[i].id === id) {
+          return i;
+        }
+      }
+      return -1;
+    }
+
+    function rename(entry, text) {
+      entry.text = text || entry.id;
+      entry.label.textContent = entry.text;
+      entry.remove.setAttribute("aria-label", "Remove " + entry.text);
+      entry.remove.title = "Remove " + entry.text;
+    }
+
+    // A chosen object of a many-to-many field: its name, its remove button
+    // and its id posted under the field's name.
+    function addChosen(id, text) {
+      if (!id || chosenIndex(id) >= 0) {
+        return;
+      }
+      var li = make("li", "autocomplete-chip");
+      li.dataset.value = id;
+      var chipLabel = make("span", "autocomplete-chip-label");
+      var remove = make("button", "autocomplete-remove");
+      remove.type = "button";
+      var cross = make("span");
+      cross.setAttribute("aria-hidden", "true");
+      cross.textContent = "×";
+      remove.append(cross);
+      var hidden = make("input");
+      hidden.type = "hidden";
+      hidden.name = fieldName;
+      hidden.value = id;
+      li.append(chipLabel, remove, hidden);
+      var entry = { id: id, text: "", li: li, label: chipLabel, remove: remove };
+      rename(entry, text);
+      remove.addEventListener("click", function () {
+        removeChosen(id, true);
+      });
+      chosen.push(entry);
+      name.append(li);
+    }
+
+    // byUser: the focus goes to the next remove button, or the combobox.
+    function removeChosen(id, byUser) {
+      var i = chosenIndex(id);
+      if (i < 0) {
+        return;
+      }
+      chosen[i].li.remove();
+      chosen.splice(i, 1);
+      if (byUser) {
+        var next = chosen[i] || chosen[i - 1];
+        (next ? next.remove : combo).focus();
+        fire();
+      }
+    }
+
     function choose(index) {
       var option = options[index];
       if (!option) {
+        return;
+      }
+      if (multiple) {
+        // Choosing a chosen object again takes it out, as select2 does.
+        if (chosenIndex(option.id) >= 0) {
+          removeChosen(option.id, false);
+        } else {
+          addChosen(option.id, option.text);
+        }
+        combo.value = "";
+        close();
+        combo.focus();
+        fire();
         return;
       }
       var changed = option.id !== selected.id;
@@ -268,6 +380,10 @@
     // What was typed and not chosen goes back to the selection when the
     // combobox is left; an optional field left empty is cleared.
     function settle() {
+      if (multiple) {
+        combo.value = "";
+        return;
+      }
       if (combo.value.trim() === "" && optional && selected.id) {
         select("", "");
         fire();
@@ -295,7 +411,7 @@
           event.preventDefault();
           if (!expanded()) {
             // From the selection, every object; from typed text, its matches.
-            search(combo.value === selected.text ? "" : combo.value);
+            search(combo.value === selected.text && !multiple ? "" : combo.value);
           } else if (options.length) {
             setActive(Math.min(active + 1, options.length - 1));
           }
@@ -332,7 +448,9 @@
           if (expanded()) {
             event.preventDefault();
             close();
-            combo.value = selected.text || selected.id;
+            if (!multiple) {
+              combo.value = selected.text || selected.id;
+            }
           }
           break;
       }
@@ -384,6 +502,18 @@
     // opened from this field; it fires "change" itself afterwards.
     input.addEventListener("admin:related", function (event) {
       var d = event.detail || {};
+      if (multiple) {
+        var i = chosenIndex(String(d.value));
+        if (d.action === "add") {
+          input.value = "";
+          addChosen(String(d.value), String(d.label));
+        } else if (d.action === "change" && i >= 0) {
+          rename(chosen[i], String(d.label));
+        } else if (d.action === "delete") {
+          removeChosen(String(d.value), false);
+        }
+        return;
+      }
       if (d.action === "add") {
         select(String(d.value), String(d.label));
       } else if (d.action === "change" && String(d.value) === selected.id) {
@@ -392,6 +522,27 @@
         select("", "");
       }
     });
+    if (multiple) {
+      // The ids the page came with, in the order the server listed their
+      // names (the target admin's ordering, as without JavaScript), not
+      // the input's, which follows the link table; an id it could not
+      // name (the form's error says so) stays, by its id, after them.
+      var ids = selectedIDs(selectedValue);
+      var named = [];
+      name.querySelectorAll("li[data-value]").forEach(function (li) {
+        if (ids.indexOf(li.dataset.value) >= 0) {
+          named.push({ id: li.dataset.value, text: li.textContent });
+        }
+      });
+      name.replaceChildren();
+      named.forEach(function (entry) {
+        addChosen(entry.id, entry.text);
+      });
+      ids.forEach(function (id) {
+        addChosen(id, "");
+      });
+      return;
+    }
     // Another script that sets the value without a name: show the id.
     input.addEventListener("change", function () {
       if (!firing && input.value !== selected.id) {
