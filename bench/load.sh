@@ -3,7 +3,9 @@
 # in the same run: a minimal Go server answering with the bytes of our
 # /lettings/ page from memory. Prints requests/s, p50, p99 and errors per
 # page, the ratio to the ceiling, the app's resident memory after the load,
-# the time from start to first 200, and /lettings/ with 100,000 lettings.
+# the time from start to first 200, and /lettings/ with 100,000 lettings;
+# then the public pages with request lines logged, without Sentry and with
+# a DSN set to a local fake Sentry, tracing at 0 and at 0.1.
 #
 # Usage: bench/load.sh            (DURATION=10s CONNECTIONS=32 THREADS=2 by default)
 #        DATABASE=postgres bench/load.sh   the same on PostgreSQL (127.0.0.1:5432,
@@ -19,6 +21,8 @@ SYNTHETIC=${SYNTHETIC:-100000}
 APP_PORT=${APP_PORT:-18080}
 BIG_PORT=${BIG_PORT:-18081}
 CEILING_PORT=${CEILING_PORT:-18082}
+OBS_PORT=${OBS_PORT:-18083}
+SENTRY_PORT=${SENTRY_PORT:-18084}
 
 if ! command -v wrk >/dev/null; then
   if [ "$(id -u)" = 0 ]; then apt-get install -y wrk >/dev/null 2>&1 || { apt-get update >/dev/null && apt-get install -y wrk >/dev/null; }
@@ -104,6 +108,68 @@ done
 read -r b_rps b_p50 b_p99 b_err <<<"$(load "http://127.0.0.1:$BIG_PORT/lettings/")"
 printf '%-28s %12.0f %9s %9s %7s %10s %10s\n' "/lettings/ (100k lettings)" "$b_rps" "$b_p50" "$b_p99" "$b_err" \
   "$(awk -v a="$b_rps" -v b="$c_rps" 'BEGIN { printf "%.2f", a / b }')" "$(awk -v a="$b_p99" -v b="$c_p99" 'BEGIN { printf "%.2f", a / b }')"
+
+# The public pages again, as production runs them: request lines logged (to
+# a file), first without Sentry, then with a DSN pointing to a local fake
+# Sentry that accepts every envelope, tracing at 0 and at 0.1.
+cat >"$work/fakesentry.go" <<'GO'
+// Command fakesentry accepts Sentry envelopes on the address given and
+// counts them; GET /count answers the count so far.
+package main
+
+import (
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"sync/atomic"
+)
+
+func main() {
+	var n atomic.Int64
+	_ = http.ListenAndServe(os.Args[1], http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodGet && r.URL.Path == "/count" {
+			fmt.Fprint(w, n.Load())
+			return
+		}
+		_, _ = io.Copy(io.Discard, r.Body)
+		n.Add(1)
+		_, _ = io.WriteString(w, `{}`)
+	}))
+}
+GO
+(cd "$work" && go build -o fakesentry fakesentry.go)
+"$work/fakesentry" "127.0.0.1:$SENTRY_PORT" &
+sentry_pid=$!; pids+=("$sentry_pid")
+dsn="http://publickey@127.0.0.1:$SENTRY_PORT/1"
+echo "== public pages, observability on: $THREADS threads, $CONNECTIONS connections, $DURATION per page"
+printf '%-44s %12s %9s %9s %7s %10s %10s\n' "page (configuration)" "requests/s" "p50 ms" "p99 ms" errors "rps/ceil" "p99/ceil"
+printf '%-44s %12.0f %9s %9s %7s %10s %10s\n' "ceiling (/lettings/ bytes)" "$c_rps" "$c_p50" "$c_p99" "$c_err" "1.00" "1.00"
+obs_verdict=pass
+for setup in "logs, no Sentry||0" "logs, Sentry traces 0|$dsn|0" "logs, Sentry traces 0.1|$dsn|0.1"; do
+  IFS='|' read -r label setup_dsn rate <<<"$setup"
+  LOG_LEVEL=info SENTRY_DSN="$setup_dsn" SENTRY_TRACES_SAMPLE_RATE="$rate" DATABASE_URL="$REF_URL" PORT=$OBS_PORT \
+    "$work/app" serve >"$work/obs.log" 2>&1 &
+  obs_pid=$!
+  wait_up "http://127.0.0.1:$OBS_PORT/healthz"
+  wait_up "http://127.0.0.1:$SENTRY_PORT/count"
+  envelopes_before=$(curl -fs "http://127.0.0.1:$SENTRY_PORT/count")
+  for page in / /lettings/ /lettings/1/ /profiles/ /profiles/AirWow/; do
+    read -r rps p50 p99 err <<<"$(load "http://127.0.0.1:$OBS_PORT$page")"
+    ratio=$(awk -v a="$rps" -v b="$c_rps" 'BEGIN { printf "%.2f", a / b }')
+    p99ratio=$(awk -v a="$p99" -v b="$c_p99" 'BEGIN { printf "%.2f", a / b }')
+    printf '%-44s %12.0f %9s %9s %7s %10s %10s\n' "$page ($label)" "$rps" "$p50" "$p99" "$err" "$ratio" "$p99ratio"
+    floor=0 # no target with tracing on
+    if [ "$rate" = 0 ]; then if [ -n "$setup_dsn" ]; then floor=0.60; else floor=0.70; fi; fi
+    awk -v r="$ratio" -v f="$floor" -v p="$p99ratio" -v d="$setup_dsn" -v e="$err" \
+      'BEGIN { exit !(r < f || (d == "" && p > 1.5) || e > 0) }' && obs_verdict=fail
+  done
+  kill "$obs_pid"; wait "$obs_pid" 2>/dev/null || true # the app flushes what Sentry has queued
+  echo "  request lines logged: $(grep -c '"msg":"request"' "$work/obs.log");" \
+    "envelopes received by the fake Sentry: $(($(curl -fs "http://127.0.0.1:$SENTRY_PORT/count") - envelopes_before))"
+done
+kill "$sentry_pid"; wait "$sentry_pid" 2>/dev/null || true
+echo "observability targets (logs, no DSN: >= 0.70 of the ceiling and p99 <= 1.5x; DSN, traces 0: >= 0.60; no errors): $obs_verdict"
 
 # The admin's lettings changelist, signed in as a superuser.
 admin_password=Load-Test-Password-42

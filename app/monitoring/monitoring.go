@@ -1,18 +1,21 @@
 // Package monitoring reports errors and traces to Sentry: the client's
-// set-up, a per-request hub with the request (scrubbed) and the route, a
+// set-up, a per-request scope with the request (scrubbed) and the route, a
 // log handler that turns ERROR records into events and the rest into
-// breadcrumbs, and spans for database queries. Nothing it sends carries a
-// cookie, a session or CSRF token, a password or an Authorization header.
+// breadcrumbs, and spans for database queries of traced requests. Nothing
+// it sends carries a cookie, a session or CSRF token, a password or an
+// Authorization header.
 package monitoring
 
 import (
 	"context"
 	"fmt"
+	"math/rand/v2"
 	"net/http"
 	"net/url"
 	"regexp"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/getsentry/sentry-go"
@@ -22,8 +25,10 @@ import (
 	"oclettings/app/web"
 )
 
-// Init sets up the Sentry client from the configuration. Without a DSN the
-// client sends nothing and every call here costs next to nothing.
+// Init sets up the Sentry client from the configuration. Call it before
+// building the router and the logger: Middleware and NewLogHandler decide
+// from it, once, what each request costs. Without a DSN the answer is
+// nothing at all.
 func Init(cfg *config.Config, build web.Build, transport http.RoundTripper) error {
 	return sentry.Init(options(cfg, build, transport))
 }
@@ -44,18 +49,56 @@ func options(cfg *config.Config, build web.Build, transport http.RoundTripper) s
 // Flush waits, at most timeout, for the events still queued to be sent.
 func Flush(timeout time.Duration) bool { return sentry.Flush(timeout) }
 
-// Middleware gives each request a hub of its own, with the request (as
-// scrubbed as everything else) on its scope, and a transaction named after
+// Enabled reports whether Init was given a DSN. Without one, sentry-go
+// still makes a client (so a hub's Client is never nil) that sends nothing,
+// and every piece of work done for it would be wasted.
+func Enabled() bool {
+	c := sentry.CurrentHub().Client()
+	return c != nil && c.Options().Dsn != ""
+}
+
+// Tracing reports whether some requests are traced, and so whether
+// database queries are worth a hook.
+func Tracing() bool {
+	c := sentry.CurrentHub().Client()
+	return c != nil && c.Options().Dsn != "" && c.Options().EnableTracing && c.Options().TracesSampleRate > 0
+}
+
+// Middleware gives each request a scope of its own: the request (as
+// scrubbed as everything else) and its user for the events it may cause,
+// and, for the requests the sample rate picks, a transaction named after
 // the route that answers it ("GET /lettings/{id}/"). It runs inside the
 // router, so that the route is known by the time the request is answered.
+//
+// What it does is decided here, once, when the router is built (after
+// Init): without a DSN it returns next itself. With one, the sampling is
+// decided before anything costly; a request that is not traced gets a hub
+// only if it reports something.
 func Middleware(next http.Handler) http.Handler {
+	client := sentry.CurrentHub().Client()
+	if client == nil || client.Options().Dsn == "" {
+		return next
+	}
+	opts := client.Options()
+	rate := opts.TracesSampleRate
+	if !opts.EnableTracing {
+		rate = 0
+	}
+	crumbs := opts.MaxBreadcrumbs
+	if crumbs == 0 {
+		crumbs = defaultMaxBreadcrumbs
+	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		hub := sentry.CurrentHub().Clone()
-		hub.Scope().SetRequest(scrubRequest(r))
-		hub.Scope().SetUser(sentry.User{IPAddress: web.ClientAddr(r)})
-		ctx := sentry.SetHubOnContext(r.Context(), hub)
-		tx := sentry.StartTransaction(ctx, r.Method+" "+r.URL.Path,
-			sentry.WithOpName("http.server"), sentry.WithTransactionSource(sentry.SourceURL))
+		rs := &requestScope{req: r, maxCrumbs: crumbs}
+		ctx := context.WithValue(r.Context(), scopeKey{}, rs)
+		if rate <= 0 || (rate < 1 && rand.Float64() >= rate) {
+			next.ServeHTTP(w, r.WithContext(ctx))
+			return
+		}
+		ctx = sentry.SetHubOnContext(ctx, rs.hub())
+		// The decision is already taken: sentry must not roll again.
+		tx := sentry.StartTransaction(ctx, r.Method+" "+r.URL.Path, sentry.WithOpName("http.server"),
+			sentry.WithTransactionSource(sentry.SourceURL), sentry.WithSpanSampled(sentry.SampledTrue))
 		rec := &statusWriter{ResponseWriter: w, status: http.StatusOK}
 		next.ServeHTTP(rec, r.WithContext(tx.Context()))
 		if route := web.RoutePattern(r); route != "" {
@@ -69,8 +112,8 @@ func Middleware(next http.Handler) http.Handler {
 // SetUser names the signed-in user on the request's scope (id and
 // username only, as the operators asked).
 func SetUser(ctx context.Context, id int64, username string) {
-	if hub := sentry.GetHubFromContext(ctx); hub != nil {
-		hub.Scope().SetUser(sentry.User{ID: fmt.Sprint(id), Username: username, IPAddress: web.ClientAddrContext(ctx)})
+	if rs := scopeFrom(ctx); rs != nil {
+		rs.setUser(sentry.User{ID: fmt.Sprint(id), Username: username, IPAddress: web.ClientAddrContext(ctx)})
 	}
 }
 
@@ -88,6 +131,32 @@ func (s *statusWriter) Unwrap() http.ResponseWriter { return s.ResponseWriter }
 
 // Parameter and header names whose values never leave the process.
 var secretName = regexp.MustCompile(`(?i)pass|secret|token|csrf|session|cookie|auth|key|sig`)
+
+// verdicts remembers secretName's answer per name: the names a process
+// logs and reports are few and repeat, so the expression runs once per
+// name, not once per attribute of every record. Names come from clients
+// too (query parameters), so the memory is bounded; past maxVerdicts a
+// new name is matched each time, which is only slower.
+var (
+	verdicts     sync.Map // string → bool
+	verdictCount atomic.Int64
+)
+
+const maxVerdicts = 4096
+
+// secretKey reports whether a value named name must be filtered.
+func secretKey(name string) bool {
+	if v, ok := verdicts.Load(name); ok {
+		return v.(bool)
+	}
+	secret := secretName.MatchString(name)
+	if verdictCount.Load() < maxVerdicts {
+		if _, loaded := verdicts.LoadOrStore(name, secret); !loaded {
+			verdictCount.Add(1)
+		}
+	}
+	return secret
+}
 
 // keptHeaders are the request headers an event may carry.
 var keptHeaders = []string{"Accept", "Accept-Language", "Content-Type", "Host", "User-Agent", "X-Request-Id"}
@@ -120,7 +189,7 @@ func scrubQuery(raw string) string {
 		return "[unparsable query removed]"
 	}
 	for k := range q {
-		if secretName.MatchString(k) {
+		if secretKey(k) {
 			q[k] = []string{"[Filtered]"}
 		}
 	}
@@ -143,7 +212,7 @@ func scrubEvent(e *sentry.Event) *sentry.Event {
 	}
 	for _, c := range e.Contexts {
 		for k := range c {
-			if secretName.MatchString(k) {
+			if secretKey(k) {
 				c[k] = "[Filtered]"
 			}
 		}

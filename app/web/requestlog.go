@@ -55,6 +55,11 @@ func (l *RequestLog) Middleware(next http.Handler) http.Handler {
 		if slices.Contains(l.Quiet, r.URL.Path) {
 			level = slog.LevelDebug
 		}
+		// The line is built only for a handler that takes it (LOG_LEVEL=warn
+		// without Sentry takes none): it is the costliest part of a request.
+		if !l.Logger.Enabled(r.Context(), level) {
+			return
+		}
 		route := RoutePattern(r)
 		l.Logger.LogAttrs(r.Context(), level, "request",
 			slog.String("request_id", id),

@@ -35,8 +35,9 @@ func serveCommand() command {
 				if err := monitoring.Init(ws.cfg, e.build, nil); err != nil {
 					return err
 				}
-				// Errors go to Sentry as events, everything else as breadcrumbs.
-				ws.logger = slog.New(slog.NewMultiHandler(ws.logger.Handler(), &monitoring.LogHandler{}))
+				// With a DSN, errors go to Sentry as events, everything else
+				// as breadcrumbs; without one the printing handler stays alone.
+				ws.logger = slog.New(monitoring.NewLogHandler(ws.logger.Handler()))
 				return nil
 			}}
 			return withDatabase(ctx, e, access, func(ws *workspace) error { return serveSite(ctx, e, ws) })
@@ -49,8 +50,11 @@ func serveCommand() command {
 func serveSite(ctx context.Context, e *env, ws *workspace) error {
 	cfg, db, logger := ws.cfg, ws.db, ws.logger
 	defer monitoring.Flush(sentryFlushTimeout) // before the database closes
-	db.Read = db.Read.WithQueryHook(monitoring.QueryHook{})
-	db.Write = db.Write.WithQueryHook(monitoring.QueryHook{})
+	// Spans are made only inside traced requests.
+	if monitoring.Tracing() {
+		db.Read = db.Read.WithQueryHook(monitoring.QueryHook{})
+		db.Write = db.Write.WithQueryHook(monitoring.QueryHook{})
+	}
 	backups := newBackups(db, cfg, logger)
 	if err := migrateUp(ctx, ws.migrator, backups, func(name string) { logger.Info("migration applied", "migration", name) }); err != nil {
 		return err
