@@ -320,6 +320,9 @@ func (m *ModelAdmin[T]) bind(db bun.IDB, reg *Registry) []Problem {
 				}
 				if f.Choices == nil {
 					f.Choices = target.choices
+					if f.Named == nil {
+						f.Named = target.named
+					}
 				}
 			}
 			if (f.Widget == Select || f.Widget == MultiSelect) && f.Choices == nil {

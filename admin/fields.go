@@ -56,6 +56,11 @@ type Field[T models.Entity] struct {
 	Related string
 	// Choices are a select's options when they are not a model's objects.
 	Choices func(ctx context.Context, db bun.IDB) ([]choice, error)
+	// Named are the choices with the ids alone, in Choices' order: what a
+	// save checks and its history labels, read without listing a table
+	// (bind sets it to the related model's lookup when Choices are its
+	// objects). Without it, those read Choices whole.
+	Named func(ctx context.Context, db bun.IDB, ids []int64) ([]choice, error)
 	// Links keeps a many-to-many field, in its link table.
 	Links *models.Link
 	// picker is the name a filter_horizontal field's two-box picker gives
@@ -214,9 +219,11 @@ func (f *Field[T]) access(rule models.Field, column *schema.Field, loc *time.Loc
 }
 
 // m2mField is a multi-select kept in a link table; its choices are a
-// related model's objects (related), or those choices gives.
-func m2mField[T models.Entity](name, label, help string, links models.Link, related string, choices func(context.Context, bun.IDB) ([]choice, error)) Field[T] {
-	return Field[T]{Name: name, Label: label, Help: help, Widget: MultiSelect, Links: &links, Related: related, Choices: choices}
+// related model's objects (related), or those choices gives and named
+// looks up by id.
+func m2mField[T models.Entity](name, label, help string, links models.Link, related string,
+	choices func(context.Context, bun.IDB) ([]choice, error), named func(context.Context, bun.IDB, []int64) ([]choice, error)) Field[T] {
+	return Field[T]{Name: name, Label: label, Help: help, Widget: MultiSelect, Links: &links, Related: related, Choices: choices, Named: named}
 }
 
 func inFieldset[T models.Entity](name string, f Field[T]) Field[T] { f.Fieldset = name; return f }

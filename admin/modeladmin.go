@@ -147,6 +147,7 @@ type registered interface {
 	mount(r chi.Router, s *Site)
 	viewOnSite(ctx context.Context, db bun.IDB, id int64) (string, error)
 	choices(ctx context.Context, db bun.IDB) ([]choice, error)
+	named(ctx context.Context, db bun.IDB, ids []int64) ([]choice, error)
 	referring(ctx context.Context, db bun.IDB, column string, ids []int64) ([]related, error)
 }
 

@@ -280,9 +280,10 @@ func (m *ModelAdmin[T]) log(ctx context.Context, tx bun.IDB, r *http.Request, ob
 		ActionFlag: action, ChangeMessage: message, Changes: changes})
 }
 
-// checkChoices refuses values of a multi-select that are not among its choices.
+// checkChoices refuses values of a multi-select that are not among its
+// choices, looking up only those values when the field can (Named).
 func checkChoices[T models.Entity](ctx context.Context, db bun.IDB, f *Field[T], values []string, errs models.FieldErrors) error {
-	choices, err := f.Choices(ctx, db)
+	choices, err := f.chosen(ctx, db, values)
 	if err != nil {
 		return err
 	}
@@ -333,7 +334,7 @@ func (m *ModelAdmin[T]) valueText(ctx context.Context, db bun.IDB, f *Field[T], 
 	if f.Choices == nil {
 		return strings.Join(values, ", "), nil
 	}
-	choices, err := f.Choices(ctx, db)
+	choices, err := f.chosen(ctx, db, values)
 	if err != nil {
 		return "", err
 	}
@@ -360,4 +361,27 @@ func diff[T models.Entity](fields []Field[T], old, now map[string]string) []mode
 		changes = append(changes, c)
 	}
 	return changes
+}
+
+// chosen are the field's choices among values, in the choices' order: the
+// objects with those ids alone when the field can look them up (Named, a
+// related model's objects at any size), all its choices otherwise. A value
+// that is not an id as the choices write it ("03", " 3") names none.
+func (f *Field[T]) chosen(ctx context.Context, db bun.IDB, values []string) ([]choice, error) {
+	if f.Named == nil {
+		return f.Choices(ctx, db)
+	}
+	// A set, not a scan of the list: a forged form may send many values.
+	seen := make(map[int64]bool, len(values))
+	ids := make([]int64, 0, len(values))
+	for _, v := range values {
+		if id, err := strconv.ParseInt(v, 10, 64); err == nil && idString(id) == v && !seen[id] {
+			seen[id] = true
+			ids = append(ids, id)
+		}
+	}
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	return f.Named(ctx, db, ids)
 }

@@ -52,9 +52,9 @@ func userAdmin() *ModelAdmin[models.User] {
 			field[U]("is_staff"),
 			onlyIf(field[U]("is_superuser"), superuserOnly),
 			m2mField[U]("groups", "Groups", "The groups this user belongs to. A user will get all permissions granted to each of their groups.",
-				models.UserGroups(), "auth.group", nil),
+				models.UserGroups(), "auth.group", nil, nil),
 			m2mField[U]("user_permissions", "User permissions", "Specific permissions for this user.",
-				models.UserPermissions(), "", permissionChoices),
+				models.UserPermissions(), "", permissionChoices, permissionsNamed),
 			// Entered as Django's admin enters them: a date and a time.
 			inFieldset("Important dates", Field[U]{Name: "last_login", Widget: SplitDateTime}),
 			{Name: "date_joined", Widget: SplitDateTime},
@@ -84,7 +84,7 @@ func groupAdmin() *ModelAdmin[models.Group] {
 		FilterHorizontal: []string{"permissions"},
 		Fields: []Field[G]{
 			field[G]("name"),
-			m2mField[G]("permissions", "Permissions", "", models.GroupPermissions(), "", permissionChoices),
+			m2mField[G]("permissions", "Permissions", "", models.GroupPermissions(), "", permissionChoices, permissionsNamed),
 		},
 		Grants: func(ctx context.Context, db bun.IDB, by editor, g *G, input url.Values) error {
 			return grants(ctx, db, by, g.ID, input, models.GroupPermissions(), "permissions")
@@ -95,9 +95,21 @@ func groupAdmin() *ModelAdmin[models.Group] {
 	}
 }
 
-// permissionChoices labels permissions as Django does: "Lettings | letting | Can add letting".
+// permissionChoices are every permission, for the two-box picker.
 func permissionChoices(ctx context.Context, db bun.IDB) ([]choice, error) {
 	perms, err := models.ListPermissions(ctx, db)
+	return labelPermissions(perms), err
+}
+
+// permissionsNamed are the permissions with the ids alone, for the history
+// and the checks of a save.
+func permissionsNamed(ctx context.Context, db bun.IDB, ids []int64) ([]choice, error) {
+	perms, err := models.PermissionsByID(ctx, db, ids)
+	return labelPermissions(perms), err
+}
+
+// labelPermissions labels permissions as Django does: "Lettings | letting | Can add letting".
+func labelPermissions(perms []models.Permission) []choice {
 	choices := make([]choice, len(perms))
 	for i, p := range perms {
 		app := p.AppLabel
@@ -108,5 +120,5 @@ func permissionChoices(ctx context.Context, db bun.IDB) ([]choice, error) {
 		}
 		choices[i] = choice{Value: idString(p.ID), Label: app + " | " + p.Model + " | " + p.Name}
 	}
-	return choices, err
+	return choices
 }

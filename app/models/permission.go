@@ -56,6 +56,17 @@ func ListPermissions(ctx context.Context, db bun.IDB) ([]Permission, error) {
 	return perms, translate(err)
 }
 
+// PermissionsByID returns the permissions with the ids, in ListPermissions'
+// order: the labels of a choice without reading every permission.
+func PermissionsByID(ctx context.Context, db bun.IDB, ids []int64) ([]Permission, error) {
+	var perms []Permission
+	if len(ids) == 0 {
+		return perms, nil
+	}
+	err := db.NewSelect().Model(&perms).Where("id IN (?)", bun.List(ids)).OrderExpr("app_label, model, codename").Scan(ctx)
+	return perms, translate(err)
+}
+
 // GetPermission loads a permission by its key parts.
 func GetPermission(ctx context.Context, db bun.IDB, appLabel, codename string) (*Permission, error) {
 	p := new(Permission)
