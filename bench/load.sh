@@ -209,7 +209,7 @@ done
 echo "admin target (6-row changelist >= 4000 requests/s, no errors): $admin_verdict"
 
 rss_kb=$(awk '/^VmRSS:/ { print $2 }' "/proc/$app_pid/status")
-read -r s_rps s_p50 _ _ <<<"$(load "http://127.0.0.1:$APP_PORT/lettings/")"
+read -r _ s_p50 _ _ <<<"$(load "http://127.0.0.1:$APP_PORT/lettings/")"
 
 echo "== summary"
 echo "resident memory after load: $((rss_kb / 1024)) MB ($rss_kb kB)"
