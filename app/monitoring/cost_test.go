@@ -2,13 +2,11 @@ package monitoring
 
 import (
 	"bytes"
-	"compress/gzip"
 	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"net/url"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -26,8 +24,8 @@ import (
 // counts is the Sentry work done, seen through sentry-go's own hooks.
 type counts struct {
 	crumbs, transactions atomic.Int64
-	mu                   sync.Mutex
-	sent                 []string // envelopes received by the fake Sentry
+	fake                 *FakeSentry // nil without a DSN
+	sent                 []string    // what the fake Sentry received so far
 }
 
 // initCounting sets Sentry up as Init does (dsn "" for none; else a fake
@@ -37,24 +35,8 @@ func initCounting(t *testing.T, withDSN bool, rate float64) *counts {
 	c := &counts{}
 	cfg := &config.Config{SentryTracesSampleRate: rate}
 	if withDSN {
-		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			var body io.Reader = r.Body
-			if r.Header.Get("Content-Encoding") == "gzip" {
-				gz, err := gzip.NewReader(r.Body)
-				if err != nil {
-					t.Error(err)
-					return
-				}
-				body = gz
-			}
-			b, _ := io.ReadAll(body)
-			c.mu.Lock()
-			c.sent = append(c.sent, string(b))
-			c.mu.Unlock()
-		}))
-		t.Cleanup(srv.Close)
-		u, _ := url.Parse(srv.URL)
-		cfg.SentryDSN = "http://publickey@" + u.Host + "/42"
+		c.fake = NewFakeSentry(t)
+		cfg.SentryDSN = c.fake.DSN()
 	}
 	opts := options(cfg, web.Build{Version: "1.0"}, nil)
 	opts.BeforeBreadcrumb = func(b *sentry.Breadcrumb, _ *sentry.BreadcrumbHint) *sentry.Breadcrumb {
@@ -74,8 +56,9 @@ func initCounting(t *testing.T, withDSN bool, rate float64) *counts {
 }
 
 func (c *counts) envelopes() string {
-	c.mu.Lock()
-	defer c.mu.Unlock()
+	if c.fake != nil {
+		c.sent = append(c.sent, c.fake.Take()...)
+	}
 	return strings.Join(c.sent, "\n")
 }
 

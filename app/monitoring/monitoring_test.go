@@ -1,7 +1,6 @@
 package monitoring_test
 
 import (
-	"compress/gzip"
 	"context"
 	"fmt"
 	"io"
@@ -10,7 +9,6 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -23,51 +21,6 @@ import (
 	"oclettings/app/web"
 )
 
-// fakeSentry is a Sentry server that keeps every envelope it receives.
-type fakeSentry struct {
-	srv       *httptest.Server
-	mu        sync.Mutex
-	envelopes []string
-	status    int
-}
-
-func newFakeSentry(t *testing.T) *fakeSentry {
-	f := &fakeSentry{status: http.StatusOK}
-	f.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		var body io.Reader = r.Body
-		if r.Header.Get("Content-Encoding") == "gzip" {
-			gz, err := gzip.NewReader(r.Body)
-			if err != nil {
-				t.Error(err)
-				return
-			}
-			body = gz
-		}
-		b, _ := io.ReadAll(body)
-		f.mu.Lock()
-		f.envelopes = append(f.envelopes, string(b))
-		status := f.status
-		f.mu.Unlock()
-		w.WriteHeader(status)
-	}))
-	t.Cleanup(f.srv.Close)
-	return f
-}
-
-func (f *fakeSentry) dsn() string {
-	u, _ := url.Parse(f.srv.URL)
-	return "http://publickey@" + u.Host + "/42"
-}
-
-// take returns and forgets what was received.
-func (f *fakeSentry) take() []string {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	out := f.envelopes
-	f.envelopes = nil
-	return out
-}
-
 // count counts the items of a type in envelopes, by their item headers.
 func count(envelopes []string, itemType string) int {
 	n := 0
@@ -79,9 +32,9 @@ func count(envelopes []string, itemType string) int {
 
 // site is a small router wired like the real one, with a route that panics,
 // one that fails, and one that logs an error.
-func site(t *testing.T, rate float64, f *fakeSentry) (http.Handler, *slog.Logger) {
+func site(t *testing.T, rate float64, f *monitoring.FakeSentry) (http.Handler, *slog.Logger) {
 	t.Helper()
-	cfg := &config.Config{SentryDSN: f.dsn(), SentryEnvironment: "test", SentryTracesSampleRate: rate}
+	cfg := &config.Config{SentryDSN: f.DSN(), SentryEnvironment: "test", SentryTracesSampleRate: rate}
 	if err := monitoring.Init(cfg, web.Build{Version: "1.0", Commit: "abc"}, nil); err != nil {
 		t.Fatal(err)
 	}
@@ -107,7 +60,7 @@ func site(t *testing.T, rate float64, f *fakeSentry) (http.Handler, *slog.Logger
 }
 
 func TestPanicIsReportedWithoutSecrets(t *testing.T) {
-	f := newFakeSentry(t)
+	f := monitoring.NewFakeSentry(t)
 	h, _ := site(t, 0, f)
 
 	form := url.Values{"csrfmiddlewaretoken": {"csrf-SECRET-token"}, "password": {"hunter2-PASSWORD"}, "title": {"x"}}
@@ -125,7 +78,7 @@ func TestPanicIsReportedWithoutSecrets(t *testing.T) {
 	if !monitoring.Flush(5 * time.Second) {
 		t.Fatal("events not flushed")
 	}
-	envelopes := f.take()
+	envelopes := f.Take()
 	if n := count(envelopes, "event"); n != 1 {
 		t.Fatalf("got %d events, want 1:\n%s", n, strings.Join(envelopes, "\n"))
 	}
@@ -144,20 +97,20 @@ func TestPanicIsReportedWithoutSecrets(t *testing.T) {
 }
 
 func TestWhatIsReported(t *testing.T) {
-	f := newFakeSentry(t)
+	f := monitoring.NewFakeSentry(t)
 	h, logger := site(t, 0, f)
 
 	for _, path := range []string{"/missing/", "/nowhere/", "/ok/"} {
 		h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest(http.MethodGet, path, nil))
 	}
 	monitoring.Flush(5 * time.Second)
-	if got := f.take(); len(got) != 0 {
+	if got := f.Take(); len(got) != 0 {
 		t.Errorf("got %d envelopes for 404s and a success, want none:\n%s", len(got), got)
 	}
 
 	h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest(http.MethodGet, "/fail/", nil))
 	monitoring.Flush(5 * time.Second)
-	got := strings.Join(f.take(), "\n")
+	got := strings.Join(f.Take(), "\n")
 	if count([]string{got}, "event") != 1 || !strings.Contains(got, "disk on fire") || !strings.Contains(got, `"route":"/fail/"`) {
 		t.Errorf("got %s, want one event for the failed request", got)
 	}
@@ -165,7 +118,7 @@ func TestWhatIsReported(t *testing.T) {
 	logger.Info("a step on the way", "step", 1)
 	logger.Error("the nightly job failed", "error", "no space left", "password", "LOGGED-SECRET")
 	monitoring.Flush(5 * time.Second)
-	got = strings.Join(f.take(), "\n")
+	got = strings.Join(f.Take(), "\n")
 	for _, want := range []string{"the nightly job failed", "no space left", "a step on the way", `"breadcrumbs"`} {
 		if !strings.Contains(got, want) {
 			t.Errorf("got an event without %q:\n%s", want, got)
@@ -177,18 +130,18 @@ func TestWhatIsReported(t *testing.T) {
 }
 
 func TestTransactions(t *testing.T) {
-	f := newFakeSentry(t)
+	f := monitoring.NewFakeSentry(t)
 	h, _ := site(t, 1, f)
 	h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest(http.MethodGet, "/ok/", nil))
 	monitoring.Flush(5 * time.Second)
-	got := strings.Join(f.take(), "\n")
+	got := strings.Join(f.Take(), "\n")
 	if count([]string{got}, "transaction") != 1 || !strings.Contains(got, `"transaction":"GET /ok/"`) {
 		t.Errorf("got %s, want a transaction named after the route", got)
 	}
 }
 
 func TestQueryHookDescriptions(t *testing.T) {
-	f := newFakeSentry(t)
+	f := monitoring.NewFakeSentry(t)
 	_, _ = site(t, 1, f)
 	ctx := context.Background()
 	tx := sentry.StartTransaction(ctx, "test")
@@ -199,24 +152,22 @@ func TestQueryHookDescriptions(t *testing.T) {
 	hook.AfterQuery(ctx2, ev)
 	tx.Finish()
 	monitoring.Flush(5 * time.Second)
-	got := strings.Join(f.take(), "\n")
+	got := strings.Join(f.Take(), "\n")
 	if !strings.Contains(got, `"op":"db.sql.query"`) || strings.Contains(got, "SECRET-HASH") || !strings.Contains(got, "UPDATE auth_user SET password = ?") {
 		t.Errorf("got %s, want a span with the statement and no literal", got)
 	}
 }
 
 func TestSendTestEvent(t *testing.T) {
-	f := newFakeSentry(t)
-	cfg := &config.Config{SentryDSN: f.dsn()}
+	f := monitoring.NewFakeSentry(t)
+	cfg := &config.Config{SentryDSN: f.DSN()}
 	if err := monitoring.SendTestEvent(cfg, web.Build{Version: "1.0"}, 5*time.Second); err != nil {
 		t.Errorf("got %v, want the event accepted", err)
 	}
-	if got := strings.Join(f.take(), ""); !strings.Contains(got, "test event") {
+	if got := strings.Join(f.Take(), ""); !strings.Contains(got, "test event") {
 		t.Errorf("got %q, want the test event", got)
 	}
-	f.mu.Lock()
-	f.status = http.StatusForbidden
-	f.mu.Unlock()
+	f.Refuse(http.StatusForbidden)
 	if err := monitoring.SendTestEvent(cfg, web.Build{}, 5*time.Second); err == nil || !strings.Contains(err.Error(), "403") {
 		t.Errorf("got %v, want the refusal reported", err)
 	}
