@@ -9,7 +9,6 @@ import (
 	"strings"
 	"testing"
 
-	"oclettings/app/database"
 	"oclettings/app/models"
 	"oclettings/app/sitetest"
 )
@@ -50,18 +49,9 @@ func decodeAnswer(t *testing.T, res *sitetest.Response) acAnswer {
 	return a
 }
 
-// addAddresses adds n addresses on street (numbered from 1) and returns their ids.
-func addAddresses(t testing.TB, db *database.DB, n int, street, city string) []int64 {
-	t.Helper()
-	ids := make([]int64, 0, n)
-	for i := 1; i <= n; i++ {
-		a := &models.Address{Number: i, Street: street, City: city, State: "WA", ZipCode: 98101, CountryISOCode: "USA"}
-		if err := models.CreateAddress(context.Background(), db.Write, a); err != nil {
-			t.Fatal(err)
-		}
-		ids = append(ids, a.ID)
-	}
-	return ids
+// inWA is an address of the autocomplete's tests, on street in city.
+func inWA(street, city string) models.Address {
+	return models.Address{Street: street, City: city, State: "WA", ZipCode: 98101, CountryISOCode: "USA"}
 }
 
 // TestAutocompletePermissions: the endpoint's checks, as Django's
@@ -137,11 +127,11 @@ func TestAutocompleteSearch(t *testing.T) {
 	t.Parallel()
 	s := newSite(t)
 	c := s.staff(t, "viewer", "lettings.view_address", "auth.view_user")
-	ids := addAddresses(t, s.DB, 25, "Quokka Lane", "Perth")
-	addAddresses(t, s.DB, 3, "Quokka Lane", "Fremantle")
-	percent := addAddresses(t, s.DB, 1, "100% Pure Road", "Perth")
-	underscore := addAddresses(t, s.DB, 1, "Snake_Case Row", "Perth")
-	tricky := addAddresses(t, s.DB, 1, `<script>"&'</script>`, "Perth")
+	ids := addAddresses(t, s.DB, 25, inWA("Quokka Lane", "Perth"))
+	addAddresses(t, s.DB, 3, inWA("Quokka Lane", "Fremantle"))
+	percent := addAddresses(t, s.DB, 1, inWA("100% Pure Road", "Perth"))
+	underscore := addAddresses(t, s.DB, 1, inWA("Snake_Case Row", "Perth"))
+	tricky := addAddresses(t, s.DB, 1, inWA(`<script>"&'</script>`, "Perth"))
 
 	search := func(term, page string) acAnswer {
 		t.Helper()
@@ -230,7 +220,7 @@ func TestAutocompleteFormShipsOnlyTheSelection(t *testing.T) {
 	c := s.staff(t, "root", "*")
 	form := "/admin/lettings/letting/1/change/"
 	before := c.get(form).Want(t, http.StatusOK)
-	addAddresses(t, s.DB, 500, "Bulk Street", "Seattle")
+	addAddresses(t, s.DB, 500, inWA("Bulk Street", "Seattle"))
 	res := c.get(form).Want(t, http.StatusOK)
 	l, err := models.GetLetting(context.Background(), s.DB.Read, 1)
 	if err != nil {
@@ -279,7 +269,7 @@ func TestAutocompleteSave(t *testing.T) {
 	t.Parallel()
 	s := newSite(t)
 	c := s.staff(t, "root", "*")
-	moved := addAddresses(t, s.DB, 1, "Wombat Way", "Darwin")[0]
+	moved := addAddresses(t, s.DB, 1, inWA("Wombat Way", "Darwin"))[0]
 	form := "/admin/lettings/letting/1/change/"
 	page := c.get(form).Want(t, http.StatusOK)
 	values := with(hiddenFields(page), url.Values{"title": {page.Doc().Find("#id_title").AttrOr("value", "")},

@@ -20,15 +20,7 @@ import (
 // addStateAddresses adds n addresses in state, numbered from 1, and returns their ids.
 func addStateAddresses(t testing.TB, s *site, n int, state string) []int64 {
 	t.Helper()
-	ids := make([]int64, n)
-	for i := range n {
-		a := &models.Address{Number: i + 1, Street: "Across Street", City: "Pageville", State: state, ZipCode: 10000 + i, CountryISOCode: "USA"}
-		if err := models.CreateAddress(context.Background(), s.DB.Write, a); err != nil {
-			t.Fatal(err)
-		}
-		ids[i] = a.ID
-	}
-	return ids
+	return addAddresses(t, s.DB, n, models.Address{Street: "Across Street", City: "Pageville", State: state, ZipCode: 10000, CountryISOCode: "USA"})
 }
 
 // countAddresses counts the addresses in a state, straight from the database.

@@ -545,6 +545,22 @@ func errorNote(text string) sitetest.Element { return el("p.errornote", text) }
 // title is the page's title.
 func title(text string) sitetest.Element { return el("title", text) }
 
+// addAddresses adds n addresses like like, numbered 1…n, and returns
+// their ids.
+func addAddresses(t testing.TB, db *database.DB, n int, like models.Address) []int64 {
+	t.Helper()
+	ids := make([]int64, 0, n)
+	for i := 1; i <= n; i++ {
+		a := like
+		a.Number = i
+		if err := models.CreateAddress(context.Background(), db.Write, &a); err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, a.ID)
+	}
+	return ids
+}
+
 // addLettings adds n lettings titled title(1)…title(n), each at an address
 // of its own (number i, Test Street, Testville, TX), and returns their ids.
 func addLettings(t testing.TB, db *database.DB, n int, title func(i int) string) []int64 {

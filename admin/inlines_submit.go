@@ -150,15 +150,6 @@ func changeMessageWithInlines(changes []models.FieldChange, inlines []string) st
 	return models.ChangeMessage(changes) + " " + strings.Join(inlines, " ")
 }
 
-// msgManagementForm is Django's error for a formset whose counts are missing or garbled.
-const msgManagementForm = "ManagementForm data is missing or has been tampered with. Missing fields: %s. You may need to file a bug report if the issue persists."
-
-// formCount parses a management form's count.
-func formCount(input url.Values, name string) (int, bool) {
-	n, err := strconv.Atoi(strings.TrimSpace(input.Get(name)))
-	return n, err == nil && n >= 0
-}
-
 // checked reads a checkbox as Django's CheckboxInput does.
 func checked(v string) bool {
 	switch strings.ToLower(v) {
@@ -180,17 +171,9 @@ func (in *inline[C]) submitted(ctx context.Context, db bun.IDB, s *Site, r *http
 		return nil, nil
 	}
 	sub := &submission[C]{in: in, perms: perms, parent: parentID}
-	total, okTotal := formCount(input, mgmt[0])
-	initial, okInitial := formCount(input, mgmt[1])
-	if !okTotal || !okInitial {
-		var missing []string
-		if !okTotal {
-			missing = append(missing, mgmt[0])
-		}
-		if !okInitial {
-			missing = append(missing, mgmt[1])
-		}
-		sub.nonForm = append(sub.nonForm, fmt.Sprintf(msgManagementForm, strings.Join(missing, ", ")))
+	total, initial, problem := managementForm(input, p)
+	if problem != "" {
+		sub.nonForm = append(sub.nonForm, problem)
 		return sub, nil
 	}
 	if total > in.maxNum+inlineCeiling {

@@ -80,12 +80,6 @@ func (e *listEdits) invalid() bool {
 	return false
 }
 
-// goneMessage is the error of a row that is not there: the words of the
-// change page's "doesn't exist" message.
-func (m *ModelAdmin[T]) goneMessage(id int64) string {
-	return capfirst(m.Verbose) + " with ID “" + idString(id) + "” doesn’t exist. Perhaps it was deleted?"
-}
-
 // editing says whether the user edits the list in place: list_editable
 // is declared and they may change the model (view-only users see text).
 func (m *ModelAdmin[T]) editing(r *http.Request) bool {
@@ -172,7 +166,7 @@ func (m *ModelAdmin[T]) editRows(ctx context.Context, db bun.IDB, r *http.Reques
 		fs.NonForm = append(fs.NonForm, edits.nonForm...)
 		for _, id := range edits.order {
 			if edits.rows[id].gone {
-				fs.NonForm = append(fs.NonForm, m.goneMessage(id))
+				fs.NonForm = append(fs.NonForm, m.goneMessage(idString(id)))
 			}
 		}
 		fs.Errors += len(fs.NonForm)
@@ -273,23 +267,6 @@ func (m *ModelAdmin[T]) rowVersion(id int64, stored map[string][]string, fields 
 // id twice, or no number), or with more rows than a formset takes.
 var errListBroken = web.Status(http.StatusBadRequest)
 
-// managementErrors are Django's error of a formset whose management form
-// is missing or holds no count, naming the inputs at fault.
-func managementErrors(input url.Values) []string {
-	var missing []string
-	for _, name := range []string{"TOTAL_FORMS", "INITIAL_FORMS"} {
-		name = formsetPrefix + "-" + name
-		if n, err := strconv.Atoi(strings.TrimSpace(input.Get(name))); err != nil || n < 0 {
-			missing = append(missing, name)
-		}
-	}
-	if len(missing) == 0 {
-		return nil
-	}
-	return []string{"ManagementForm data is missing or has been tampered with. Missing fields: " + strings.Join(missing, ", ") +
-		". You may need to file a bug report if the issue persists."}
-}
-
 // saveList saves the changelist's edited rows in one transaction: every
 // changed row is applied, validated by the model and logged, or, when any
 // row is invalid or changed by someone else since the page was shown,
@@ -302,13 +279,14 @@ func (m *ModelAdmin[T]) saveList(s *Site, w http.ResponseWriter, r *http.Request
 	if err != nil {
 		return err
 	}
-	edits := &listEdits{rows: map[int64]*rowEdit{}, nonForm: managementErrors(input)}
-	if len(edits.nonForm) > 0 {
+	edits := &listEdits{rows: map[int64]*rowEdit{}}
+	total, _, problem := managementForm(input, formsetPrefix)
+	if problem != "" {
 		// Nothing can be read of the rows: the page is shown afresh with
 		// the formset's error, as Django shows it (200, not 400).
+		edits.nonForm = []string{problem}
 		return m.showListErrors(s, w, r, lq, edits)
 	}
-	total, _ := strconv.Atoi(strings.TrimSpace(input.Get(formsetPrefix + "-TOTAL_FORMS")))
 	if total > maxFormsetRows {
 		return errListBroken
 	}

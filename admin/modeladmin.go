@@ -217,10 +217,16 @@ func (m *ModelAdmin[T]) object(s *Site, r *http.Request) (*T, error) {
 	return obj, err
 }
 
+// goneMessage is Django's words for an object that is not there, on the
+// change page's redirect and on a changelist row saved in place alike.
+func (m *ModelAdmin[T]) goneMessage(id string) string {
+	return capfirst(m.Verbose) + " with ID “" + id + "” doesn’t exist. Perhaps it was deleted?"
+}
+
 // gone queues Django's message for an object that is not there (or no
 // longer: a save may find it deleted) and returns the redirect to the index.
 func (m *ModelAdmin[T]) gone(s *Site, r *http.Request) error {
-	s.addMessage(r, "warning", escape(capfirst(m.Verbose)+" with ID “"+chi.URLParam(r, "id")+"” doesn’t exist. Perhaps it was deleted?"))
+	s.addMessage(r, "warning", escape(m.goneMessage(chi.URLParam(r, "id"))))
 	return web.Redirect("/admin/")
 }
 

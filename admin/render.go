@@ -132,16 +132,18 @@ func (s *Site) renderCached(w http.ResponseWriter, r *http.Request, name string,
 		web.WriteHTML(w, r, http.StatusOK, body)
 		return nil
 	}
-	var framed page
-	s.frame(r, name, &framed)
-	key := name + " " + strconv.FormatInt(user.ID, 10) + " " + strconv.Itoa(framed.UTCOffset) + " " + r.URL.RequestURI()
+	_, offset := time.Now().In(s.loc).Zone()
+	key := name + " " + strconv.FormatInt(user.ID, 10) + " " + strconv.Itoa(offset) + " " + r.URL.RequestURI()
 	body, err := s.pages.render(r.Context(), s.memo, key, token, func(ctx context.Context, marker string) ([]byte, error) {
 		p, err := build(ctx)
 		if err != nil {
 			return nil, err
 		}
 		p.User, p.CSRF = user, marker
-		p.IsPopup, p.Sidebar, p.CurrentApp, p.CurrentModel, p.UTCOffset = framed.IsPopup, framed.Sidebar, framed.CurrentApp, framed.CurrentModel, framed.UTCOffset
+		// The frame is built with the page, not on every request the cache
+		// answers; its offset is the one the key was made with.
+		s.frame(r, name, &p)
+		p.UTCOffset = offset
 		return s.templates.Execute(name, p)
 	})
 	if err != nil {
