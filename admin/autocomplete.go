@@ -58,7 +58,7 @@ func (m *ModelAdmin[T]) autocompleteField(name string) (autocompleteTarget, bool
 	return t, ok
 }
 
-func (m *ModelAdmin[T]) searchable() bool { return len(m.search) > 0 }
+func (m *ModelAdmin[T]) searchable() bool { return len(m.search.Columns) > 0 }
 
 // bindAutocomplete checks Autocomplete as Django's admin.E037–E040 do and
 // makes each named field of the forms an AutocompleteSelect (a foreign key)

@@ -275,8 +275,8 @@ func (m *ModelAdmin[T]) listSelectExcept(db bun.IDB, rows *[]T, lq listQuery, ex
 		}
 	}
 	q = m.whereDates(q, lq.dates)
-	if lq.search != "" && len(m.search) > 0 {
-		q = models.WhereSearch(q, lq.search, m.search...)
+	if lq.search != "" && len(m.search.Columns) > 0 {
+		q = models.WhereSearch(q, lq.search, m.search)
 	}
 	return q
 }

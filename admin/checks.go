@@ -95,6 +95,14 @@ func (reg *Registry) checkSchema(ctx context.Context, db *database.DB) ([]Proble
 				problems = append(problems, Problem{info.Key(), "table " + c.table, "has no column " + c.column})
 			}
 		}
+		found, err := unindexedSearches(ctx, db, m.searchColumns())
+		if err != nil {
+			return nil, err
+		}
+		for _, p := range found {
+			p.Model = info.Key()
+			problems = append(problems, p)
+		}
 		for _, table := range append([]string{m.tableName()}, linkTables(m.links())...) {
 			tracked, err := db.TracksContent(ctx, table)
 			if err != nil {
@@ -202,7 +210,8 @@ func (m *ModelAdmin[T]) bind(db bun.IDB, reg *Registry) []Problem {
 	bad := func(option string, err error) {
 		problems = append(problems, Problem{m.Key(), option, err.Error()})
 	}
-	m.columns, m.ordering, m.search, m.filters, m.relations = nil, nil, nil, nil, nil
+	m.columns, m.ordering, m.filters, m.relations = nil, nil, nil, nil
+	m.search = models.Searched{Alias: m.table.Alias, Table: m.table.Name}
 	join := func(p fieldPath) {
 		if rel := p.relationName(); rel != "" && !slices.Contains(m.relations, rel) {
 			m.relations = append(m.relations, rel)
@@ -251,7 +260,7 @@ func (m *ModelAdmin[T]) bind(db bun.IDB, reg *Registry) []Problem {
 			continue
 		}
 		join(p)
-		m.search = append(m.search, p.searchSQL(db))
+		m.search.Columns = append(m.search.Columns, p.searchColumn())
 	}
 	for i, name := range m.Filters {
 		f, err := m.filterFor(db, reg, name)
@@ -374,6 +383,44 @@ func (m *ModelAdmin[T]) columnsRead() []tableColumn {
 }
 
 func (m *ModelAdmin[T]) defaultOrdering() []string { return m.Ordering }
+
+func (m *ModelAdmin[T]) searchColumns() []models.SearchColumn { return m.search.Columns }
+
+// unindexedSearches are the tables with a searched column that has no
+// search index: a search would read every row of them. One problem a
+// table, since its columns share one index on SQLite.
+func unindexedSearches(ctx context.Context, db *database.DB, columns []models.SearchColumn) ([]Problem, error) {
+	var tables []string
+	searched := map[string][]string{}
+	missing := map[string]bool{}
+	for _, c := range columns {
+		if !slices.Contains(tables, c.Table) {
+			tables = append(tables, c.Table)
+		}
+		name := c.Column
+		if c.Number {
+			name += ":number"
+		}
+		searched[c.Table] = append(searched[c.Table], name)
+		indexed, err := db.SearchIndexed(ctx, c.Table, c.Column)
+		if err != nil {
+			return nil, err
+		}
+		missing[c.Table] = missing[c.Table] || !indexed
+	}
+	var problems []Problem
+	for _, table := range tables {
+		if missing[table] {
+			args := fmt.Sprintf("%q", table)
+			for _, c := range searched[table] {
+				args += fmt.Sprintf(" %q", c)
+			}
+			problems = append(problems, Problem{Option: "search " + table,
+				Text: "its searched columns have no search index, so every search would read the whole table: add {{.Search " + args + "}} to its migration"})
+		}
+	}
+	return problems, nil
+}
 
 // links are the link tables of the model's many-to-many fields.
 func (m *ModelAdmin[T]) links() []models.Link {

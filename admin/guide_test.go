@@ -537,6 +537,17 @@ var forgottenWithModel = map[string]forgotten{
 		}
 		return checkOutput(t, db), true
 	},
+	"the search index": func(t *testing.T) (string, bool) {
+		db := testdb.Open(t)
+		if db.Kind == "postgres" {
+			for _, column := range []string{"caption", "path"} {
+				mustExec(t, db, "DROP INDEX "+database.SearchIndex(guideTable, column))
+			}
+		} else {
+			mustExec(t, db, "DROP TABLE "+database.SearchTable(guideTable))
+		}
+		return checkOutput(t, db), true
+	},
 	"the migration": func(t *testing.T) (string, bool) {
 		db := testdb.Open(t)
 		mustExec(t, db, "DROP TABLE "+guideTable)

@@ -96,7 +96,7 @@ type ModelAdmin[T models.Entity] struct {
 	table     *schema.Table
 	columns   []listColumn[T]
 	ordering  []sortTerm
-	search    []string // SQL expressions
+	search    models.Searched
 	filters   []Filter
 	relations []string // bun relations to join for the list and for names
 	// autocomplete is Autocomplete resolved: each field's target model.
@@ -144,6 +144,7 @@ type registered interface {
 	links() []models.Link
 	defaultOrdering() []string
 	columnsRead() []tableColumn
+	searchColumns() []models.SearchColumn
 	mount(r chi.Router, s *Site)
 	viewOnSite(ctx context.Context, db bun.IDB, id int64) (string, error)
 	choices(ctx context.Context, db bun.IDB) ([]choice, error)

@@ -121,12 +121,13 @@ func (p fieldPath) sql(db bun.IDB) string {
 	return string(gen.AppendIdent(nil, p.alias())) + "." + string(gen.AppendIdent(nil, p.column.Name))
 }
 
-// searchSQL is the path's column as text, for LIKE.
-func (p fieldPath) searchSQL(db bun.IDB) string {
-	if p.isText() {
-		return p.sql(db)
+// searchColumn is the path's column as a search looks in it.
+func (p fieldPath) searchColumn() models.SearchColumn {
+	c := models.SearchColumn{Alias: p.alias(), Table: p.table.Name, Column: p.column.Name, Number: !p.isText()}
+	for _, rel := range p.rels {
+		c.Via = append(c.Via, models.Hop{From: rel.BasePKs[0].Name, Table: rel.JoinTable.Name, To: rel.JoinPKs[0].Name})
 	}
-	return "CAST(" + p.sql(db) + " AS VARCHAR(20))"
+	return c
 }
 
 func (p fieldPath) isText() bool { return p.column.IndirectType.Kind() == reflect.String }

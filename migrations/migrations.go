@@ -15,6 +15,8 @@ import (
 	"github.com/uptrace/bun"
 	bundialect "github.com/uptrace/bun/dialect"
 	"github.com/uptrace/bun/migrate"
+
+	"oclettings/app/database"
 )
 
 //go:embed sql/*.sql
@@ -59,6 +61,74 @@ func (d dialect) TrackContent(table string) string {
 		fmt.Fprintf(&b, "--bun:split\nCREATE TRIGGER %s_content_version_%s AFTER %s ON %s\nBEGIN\n    UPDATE content_version SET n = n + 1 WHERE id = 1;\nEND;\n",
 			table, event, strings.ToUpper(event), table)
 	}
+	return b.String()
+}
+
+// Search is the SQL that gives a table's columns the search index that
+// models.WhereSearch looks terms up in: {{.Search "table" "column" …}},
+// a column "name:number" for an integer searched as its digits. The table's
+// primary key must be its integer id. SQLite gets one FTS5 table of
+// trigrams for the table (contentless: it holds the index, not a copy of
+// the text), filled from the rows already there and kept by triggers;
+// PostgreSQL gets a pg_trgm index per column, which it keeps itself.
+func (d dialect) Search(table string, columns ...string) string {
+	var b strings.Builder
+	if d.Name == "postgres" {
+		// A trusted extension since PostgreSQL 13: the database's owner may
+		// create it, as on managed services. It belongs to the database, not
+		// to a schema's tables, so it goes to public (where it may already
+		// be) and its operator class is named wherever it is.
+		b.WriteString("--bun:split\nCREATE EXTENSION IF NOT EXISTS pg_trgm SCHEMA public;\n")
+		for _, c := range columns {
+			name, number := strings.CutSuffix(c, ":number")
+			expr := name
+			if number {
+				// As models.SearchColumn spells it: an expression index
+				// serves only the same expression.
+				expr = "(CAST(" + name + " AS VARCHAR(20)))"
+			}
+			// fastupdate off: a GIN index's pending list, which other writes
+			// fill until a vacuum merges it, is read whole by every search
+			// (20 ms at 100,000 new rows); a site's writes are few.
+			fmt.Fprintf(&b, "--bun:split\nDO $$ BEGIN EXECUTE format('CREATE INDEX %s ON %s USING gin (%s %%s.gin_trgm_ops) WITH (fastupdate = off)',\n"+
+				"    (SELECT extnamespace::regnamespace::text FROM pg_extension WHERE extname = 'pg_trgm')); END $$;\n",
+				database.SearchIndex(table, name), table, expr)
+		}
+		return b.String()
+	}
+	names := make([]string, len(columns))
+	values := make([]string, len(columns))
+	for i, c := range columns {
+		names[i], _ = strings.CutSuffix(c, ":number")
+		values[i] = "new." + names[i]
+	}
+	index, cols := database.SearchTable(table), strings.Join(names, ", ")
+	insert := fmt.Sprintf("INSERT INTO %s (rowid, %s) VALUES (new.id, %s);", index, cols, strings.Join(values, ", "))
+	fmt.Fprintf(&b, "--bun:split\nCREATE VIRTUAL TABLE %s USING fts5(%s, content='', contentless_delete=1, tokenize='trigram');\n", index, cols)
+	fmt.Fprintf(&b, "--bun:split\nINSERT INTO %s (rowid, %s) SELECT id, %s FROM %s;\n", index, cols, cols, table)
+	fmt.Fprintf(&b, "--bun:split\nCREATE TRIGGER %s_insert AFTER INSERT ON %s\nBEGIN\n    %s\nEND;\n", index, table, insert)
+	fmt.Fprintf(&b, "--bun:split\nCREATE TRIGGER %s_update AFTER UPDATE OF id, %s ON %s\nBEGIN\n    DELETE FROM %s WHERE rowid = old.id;\n    %s\nEND;\n",
+		index, cols, table, index, insert)
+	fmt.Fprintf(&b, "--bun:split\nCREATE TRIGGER %s_delete AFTER DELETE ON %s\nBEGIN\n    DELETE FROM %s WHERE rowid = old.id;\nEND;\n", index, table, index)
+	return b.String()
+}
+
+// DropSearch undoes Search: {{.DropSearch "table" "column" …}}. The
+// extension stays: other schemas may use it.
+func (d dialect) DropSearch(table string, columns ...string) string {
+	var b strings.Builder
+	if d.Name == "postgres" {
+		for _, c := range columns {
+			name, _ := strings.CutSuffix(c, ":number")
+			fmt.Fprintf(&b, "--bun:split\nDROP INDEX %s;\n", database.SearchIndex(table, name))
+		}
+		return b.String()
+	}
+	index := database.SearchTable(table)
+	for _, event := range []string{"insert", "update", "delete"} {
+		fmt.Fprintf(&b, "--bun:split\nDROP TRIGGER %s_%s;\n", index, event)
+	}
+	fmt.Fprintf(&b, "--bun:split\nDROP TABLE %s;\n", index)
 	return b.String()
 }
 

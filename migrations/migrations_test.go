@@ -34,8 +34,10 @@ func openEmpty(t *testing.T) (*database.DB, *migrations.Migrator) {
 func tables(t *testing.T, db *database.DB) []string {
 	t.Helper()
 	var names []string
-	q := db.Read.NewSelect().TableExpr("sqlite_master").Column("name").
-		Where("type = 'table'").Where("name NOT LIKE 'sqlite_%'")
+	// Only the ordinary tables: the search indexes are FTS5 virtual tables
+	// on SQLite, with shadow tables of their own, and indexes on PostgreSQL.
+	q := db.Read.NewSelect().TableExpr("pragma_table_list").Column("name").
+		Where("type = 'table'").Where("schema = 'main'").Where("name NOT LIKE 'sqlite_%'")
 	if db.Kind == "postgres" {
 		q = db.Read.NewSelect().TableExpr("information_schema.tables").ColumnExpr("table_name::text").
 			Where("table_schema = current_schema()")

@@ -63,6 +63,29 @@ func (db *DB) Columns(ctx context.Context, table string) ([]string, error) {
 	return columns, err
 }
 
+// SearchIndexed reports whether a column has the search index that
+// models.WhereSearch looks terms up in (the migration helper {{.Search}}):
+// on SQLite a column of the table's FTS5 table, on PostgreSQL the
+// column's pg_trgm index.
+func (db *DB) SearchIndexed(ctx context.Context, table, column string) (bool, error) {
+	query, args := `SELECT count(*) > 0 FROM pragma_table_info(?) WHERE name = ?`, []any{SearchTable(table), column}
+	if db.Kind == "postgres" {
+		query = `SELECT EXISTS (SELECT 1 FROM pg_indexes WHERE schemaname = current_schema()
+			AND tablename = ? AND indexname = ? AND indexdef LIKE '%gin_trgm_ops%')`
+		args = []any{table, SearchIndex(table, column)}
+	}
+	var indexed bool
+	err := db.Read.NewRaw(query, args...).Scan(ctx, &indexed)
+	return indexed, err
+}
+
+// SearchTable is the name of the SQLite FTS5 table that indexes a table's
+// searched columns.
+func SearchTable(table string) string { return table + "_search" }
+
+// SearchIndex is the name of the PostgreSQL index of a searched column.
+func SearchIndex(table, column string) string { return table + "_" + column + "_search" }
+
 // TracksContent reports whether every insert, update and delete on a table
 // moves the content version (its triggers, migration 11): a table the
 // pages show that does not would leave the caches showing old data.

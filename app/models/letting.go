@@ -75,8 +75,16 @@ func DeleteLetting(ctx context.Context, db bun.IDB, id int64) error {
 	return updated(db.NewDelete().Model((*Letting)(nil)).Where("id = ?", id).Exec(ctx))
 }
 
-// lettingSearchColumns are what the public search box looks in.
-var lettingSearchColumns = []string{"letting.title", "address.city", "address.state"}
+// lettingSearch is what the public search box looks in: the title, and
+// the city and state of the address (joined as "address").
+var lettingSearch = func() Searched {
+	toAddress := []Hop{{From: "address_id", Table: "lettings_address", To: "id"}}
+	return Searched{Alias: "letting", Table: "lettings_letting", Columns: []SearchColumn{
+		{Alias: "letting", Table: "lettings_letting", Column: "title"},
+		{Alias: "address", Table: "lettings_address", Column: "city", Via: toAddress},
+		{Alias: "address", Table: "lettings_address", Column: "state", Via: toAddress},
+	}}
+}()
 
 // ListLettings returns a page of lettings with their addresses, by title,
 // those matching search only when it is not blank.
@@ -86,7 +94,7 @@ func ListLettings(ctx context.Context, db bun.IDB, search string, limit, offset 
 	// from joining every row it skips.
 	ids := db.NewSelect().Model((*Letting)(nil)).Column("letting.id")
 	if strings.TrimSpace(search) != "" {
-		ids = WhereSearch(ids.Join("JOIN lettings_address AS address ON address.id = letting.address_id"), search, lettingSearchColumns...)
+		ids = WhereSearch(ids.Join("JOIN lettings_address AS address ON address.id = letting.address_id"), search, lettingSearch)
 	}
 	ids = ids.OrderExpr("letting.title, letting.id").Limit(int64(limit)).Offset(int64(offset))
 
@@ -102,7 +110,7 @@ func ListLettings(ctx context.Context, db bun.IDB, search string, limit, offset 
 func CountLettings(ctx context.Context, db bun.IDB, search string) (int, error) {
 	q := db.NewSelect().Model((*Letting)(nil))
 	if strings.TrimSpace(search) != "" {
-		q = WhereSearch(q.Join("JOIN lettings_address AS address ON address.id = letting.address_id"), search, lettingSearchColumns...)
+		q = WhereSearch(q.Join("JOIN lettings_address AS address ON address.id = letting.address_id"), search, lettingSearch)
 	}
 	n, err := q.Count(ctx)
 	return int(n), translate(err)
