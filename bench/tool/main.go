@@ -1,6 +1,7 @@
 // Command tool supports bench/load.sh: it fills a database with synthetic
 // data, serves a fixed page from memory as the ceiling to compare the app
-// with, and times a server's start to its first answer.
+// with, times a server's start to its first answer, and times pages that
+// no cache answers.
 package main
 
 import (
@@ -27,7 +28,7 @@ func main() {
 
 func run(args []string) error {
 	if len(args) == 0 {
-		return errors.New("usage: tool populate DATABASE_URL N | tool ceiling ADDR FILE | tool startup URL COMMAND")
+		return errors.New("usage: tool populate DATABASE_URL N | tool ceiling ADDR FILE | tool startup URL COMMAND | tool uncached …")
 	}
 	switch args[0] {
 	case "populate":
@@ -49,22 +50,28 @@ func run(args []string) error {
 			return errors.New("usage: tool startup URL COMMAND [ARG]")
 		}
 		return startup(args[1], args[2:])
+	case "uncached":
+		return uncached(args[1:])
 	}
 	return fmt.Errorf("unknown command %q", args[0])
 }
 
 func populate(databaseURL string, n int) error {
-	ctx := context.Background()
-	cfg, err := config.ParseDatabaseURL(databaseURL)
-	if err != nil {
-		return err
-	}
-	db, err := database.Open(ctx, cfg, database.Options{MustExist: true})
+	db, err := open(databaseURL)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	return synthetic.Populate(ctx, db.Write, n)
+	return synthetic.Populate(context.Background(), db.Write, n)
+}
+
+// open opens the existing database a URL names, as `app` does.
+func open(databaseURL string) (*database.DB, error) {
+	cfg, err := config.ParseDatabaseURL(databaseURL)
+	if err != nil {
+		return nil, err
+	}
+	return database.Open(context.Background(), cfg, database.Options{MustExist: true})
 }
 
 // ceiling answers every request with the bytes of one file, the fastest an
