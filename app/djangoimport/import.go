@@ -105,6 +105,14 @@ func Import(ctx context.Context, db *database.DB, path string, opts Options) (*R
 	if err != nil && !errors.Is(err, errDryRun) {
 		return nil, err
 	}
+	if err == nil && db.Kind == "postgres" {
+		// PostgreSQL picks the search indexes by the tables' statistics,
+		// which its autovacuum gathers only some time after a bulk load;
+		// until then every search would read the tables whole.
+		if _, err := db.Write.ExecContext(ctx, "ANALYZE auth_user, auth_group, lettings_address, lettings_letting, profiles_profile, admin_logentry"); err != nil {
+			return nil, fmt.Errorf("imported, but gathering the tables' statistics failed (run ANALYZE): %w", err)
+		}
+	}
 	return report, nil
 }
 
