@@ -4,8 +4,12 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"slices"
+	"strconv"
+	"strings"
 
 	"github.com/uptrace/bun"
+	"github.com/uptrace/bun/schema"
 
 	"oclettings/app/accounts"
 	"oclettings/app/models"
@@ -219,6 +223,11 @@ type listResult[T any] struct {
 }
 
 // page reads the rows of one page of the list, and how many match in all.
+// The page's ids come first, from the indexes alone: in the order's index,
+// joining only what the order reads, so a deep page skips index entries,
+// not rows with their relations; a page past the middle is read from the
+// far end, in reverse, so the last page skips nothing. Only the page's
+// rows are then read whole.
 func (m *ModelAdmin[T]) page(ctx context.Context, db bun.IDB, lq listQuery, filtered bool) (listResult[T], error) {
 	var res listResult[T]
 	total, err := db.NewSelect().Model((*T)(nil)).Count(ctx)
@@ -228,7 +237,7 @@ func (m *ModelAdmin[T]) page(ctx context.Context, db bun.IDB, lq listQuery, filt
 	res.total = int(total)
 	count := res.total
 	if filtered {
-		n, err := m.listSelect(db, &res.rows, lq).Count(ctx)
+		n, err := m.listIDs(db, lq, nil).Count(ctx)
 		if err != nil {
 			return res, err
 		}
@@ -238,14 +247,127 @@ func (m *ModelAdmin[T]) page(ctx context.Context, db bun.IDB, lq listQuery, filt
 		return res, nil
 	}
 	res.showAll = lq.all && count <= listMaxShowAll
-	q := m.listSelect(db, &res.rows, lq)
-	for _, term := range m.orderBy(lq.order) {
-		q = term.apply(q)
+	if count == 0 {
+		return res, nil
 	}
+	keys := m.sortKeys(lq.order)
+	q := m.listIDs(db, lq, keys)
+	if filtered && count <= res.total/4 {
+		q, keys = m.matching(db, q, keys)
+	}
+	reverse := false
 	if !res.showAll {
-		q = q.Limit(listPerPage).Offset(int64(res.page.Offset()))
+		offset := res.page.Offset()
+		size := min(listPerPage, count-offset)
+		if rest := count - offset - size; rest < offset {
+			reverse, offset = true, rest
+		}
+		q = q.Limit(int64(size)).Offset(int64(offset))
 	}
-	return res, q.Scan(ctx)
+	for _, k := range keys {
+		if reverse {
+			k.sortTerm = k.reversed()
+		}
+		q = k.apply(q)
+	}
+	var ids []int64
+	if err := q.Scan(ctx, &ids); err != nil {
+		return res, err
+	}
+	if reverse {
+		slices.Reverse(ids)
+	}
+	res.rows, err = m.rowsByID(ctx, db, ids)
+	return res, err
+}
+
+// matching finds every row a narrowed list keeps, then sorts them, when
+// they are few among the list's (a quarter at most): it reads no more
+// rows than the count says match. Left to itself, a planner walks the
+// order's index and tests each row, expecting a page's worth of matches
+// soon; when the matches sort together far down the index (the lettings
+// of one state, whose titles start with the names of its cities), that
+// reads most of the table for the first page. PostgreSQL is made to find
+// them first by a materialized CTE; SQLite's planner, without statistics,
+// takes an index on the filtered column first already.
+func (m *ModelAdmin[T]) matching(db bun.IDB, q *bun.SelectQuery, keys []sortKey) (*bun.SelectQuery, []sortKey) {
+	gen := schema.NewQueryGen(db.Dialect())
+	outer := make([]sortKey, len(keys))
+	for i, k := range keys {
+		name := "sort_" + strconv.Itoa(i)
+		q = q.ColumnExpr(k.sql+" AS ?", bun.Ident(name))
+		outer[i] = sortKey{sortTerm: sortTerm{sql: "matching." + string(gen.AppendIdent(nil, name)), desc: k.desc}}
+	}
+	pk := string(m.table.PKs[0].SQLName)
+	return db.NewSelect().WithQuery(bun.NewWithQuery("matching", q).Materialized()).TableExpr("matching").ColumnExpr("matching." + pk), outer
+}
+
+// rowsByID reads the rows with ids and their relations, in the order of ids.
+func (m *ModelAdmin[T]) rowsByID(ctx context.Context, db bun.IDB, ids []int64) ([]T, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	var found []T
+	if err := m.selectRows(db, &found).Where(m.pkSQL()+" IN (?)", bun.List(ids)).Scan(ctx); err != nil {
+		return nil, err
+	}
+	at := make(map[int64]int, len(ids))
+	for i, id := range ids {
+		at[id] = i
+	}
+	rows := make([]T, len(ids))
+	for i := range found {
+		rows[at[pk(&found[i])]] = found[i]
+	}
+	return rows, nil
+}
+
+// listIDs selects the ids of the list's rows, narrowed as listSelect
+// narrows them. It joins the relations the sort keys cross, with an inner
+// join where no row can lack them (a left join would keep the database
+// from reading the related table first, in its index's order); a narrowed
+// list joins the others too, with left joins on their key. An unnarrowed
+// one does not: PostgreSQL drops such a join that nothing reads, but still
+// reads the foreign key from the table, not from the index alone.
+func (m *ModelAdmin[T]) listIDs(db bun.IDB, lq listQuery, keys []sortKey) *bun.SelectQuery {
+	q := db.NewSelect().Model((*T)(nil)).ColumnExpr(m.pkSQL())
+	// The join each alias needs: inner along a required chain of
+	// foreign keys the sort crosses, left otherwise.
+	kinds := map[string]string{}
+	for _, k := range keys {
+		for i := range k.rels {
+			alias := joinAlias(k.rels[:i+1])
+			if k.required {
+				kinds[alias] = "JOIN"
+			} else if kinds[alias] == "" {
+				kinds[alias] = "LEFT JOIN"
+			}
+		}
+	}
+	narrowed := lq.filtered()
+	joined := map[string]bool{}
+	for _, name := range m.relations {
+		table, parent := m.table, m.table.Alias
+		var chain []*schema.Relation
+		for _, part := range strings.Split(name, ".") {
+			rel := table.Relations[part]
+			chain = append(chain, rel)
+			alias := joinAlias(chain)
+			kind := kinds[alias]
+			if kind == "" && narrowed {
+				kind = "LEFT JOIN"
+			}
+			if kind != "" && !joined[alias] {
+				joined[alias] = true
+				q = q.Join(kind+" ? AS ?", rel.JoinTable.SQLName, bun.Ident(alias))
+				for i := range rel.JoinPKs {
+					q = q.JoinOn("?.? = ?.?", bun.Ident(alias), rel.JoinPKs[i].SQLName, bun.Ident(parent), rel.BasePKs[i].SQLName)
+				}
+			}
+			table, parent = rel.JoinTable, alias
+		}
+	}
+	return m.narrow(q, lq, nil)
 }
 
 // allRows reads every row of the list across its pages, in its order:
@@ -268,7 +390,12 @@ func (m *ModelAdmin[T]) listSelect(db bun.IDB, rows *[]T, lq listQuery) *bun.Sel
 // listSelectExcept is listSelect without one filter: what a filter's
 // facets count.
 func (m *ModelAdmin[T]) listSelectExcept(db bun.IDB, rows *[]T, lq listQuery, except *Filter) *bun.SelectQuery {
-	q := m.selectRows(db, rows)
+	return m.narrow(m.selectRows(db, rows), lq, except)
+}
+
+// narrow narrows a list's query by the filters but except, the dates and
+// the search.
+func (m *ModelAdmin[T]) narrow(q *bun.SelectQuery, lq listQuery, except *Filter) *bun.SelectQuery {
 	for param, value := range lq.filters {
 		if f := m.filter(param); f != except {
 			q = f.apply(q, param, value)

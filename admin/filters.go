@@ -73,9 +73,12 @@ func valuesFilter(db bun.IDB, p fieldPath) Filter {
 		Title: p.rule.VerboseName(),
 		Param: p.name + "__exact",
 		Choices: func(ctx context.Context, db bun.IDB) ([]choice, error) {
+			// One probe of the column's index a value (the least above the
+			// last), where DISTINCT reads every row: 10 states among
+			// 100,000 addresses.
 			var values []string
-			err := db.NewSelect().TableExpr("?", schema.Ident(p.table.Name)).ColumnExpr("DISTINCT ?", bun.Ident(p.column.Name)).
-				OrderExpr("?", bun.Ident(p.column.Name)).Scan(ctx, &values)
+			err := db.NewRaw("WITH RECURSIVE v (value) AS (SELECT MIN(?0) FROM ?1 UNION ALL SELECT (SELECT MIN(?0) FROM ?1 WHERE ?0 > v.value) FROM v WHERE v.value IS NOT NULL) "+
+				"SELECT value FROM v WHERE value IS NOT NULL ORDER BY value", bun.Ident(p.column.Name), schema.Ident(p.table.Name)).Scan(ctx, &values)
 			choices := make([]choice, len(values))
 			for i, v := range values {
 				choices[i] = choice{Value: v, Label: v}

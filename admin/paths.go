@@ -95,11 +95,7 @@ func (p fieldPath) alias() string {
 	if len(p.rels) == 0 {
 		return p.table.Alias
 	}
-	names := make([]string, len(p.rels))
-	for i, rel := range p.rels {
-		names[i] = rel.Field.Name
-	}
-	return strings.Join(names, "__")
+	return joinAlias(p.rels)
 }
 
 // relationName is the bun relation to join for the path ("Address"), or "".

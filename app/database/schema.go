@@ -70,8 +70,15 @@ func (db *DB) Columns(ctx context.Context, table string) ([]string, error) {
 func (db *DB) SearchIndexed(ctx context.Context, table, column string) (bool, error) {
 	query, args := `SELECT count(*) > 0 FROM pragma_table_info(?) WHERE name = ?`, []any{SearchTable(table), column}
 	if db.Kind == "postgres" {
-		query = `SELECT EXISTS (SELECT 1 FROM pg_indexes WHERE schemaname = current_schema()
-			AND tablename = ? AND indexname = ? AND indexdef LIKE '%gin_trgm_ops%')`
+		// From the catalogs, not pg_indexes: its pg_get_indexdef() reads the
+		// indexes of every schema, and fails on one that another session
+		// drops meanwhile.
+		query = `SELECT EXISTS (SELECT 1 FROM pg_index AS x
+			JOIN pg_class AS t ON t.oid = x.indrelid
+			JOIN pg_class AS i ON i.oid = x.indexrelid
+			JOIN pg_opclass AS o ON o.oid = x.indclass[0]
+			WHERE t.relnamespace = current_schema()::regnamespace
+			AND t.relname = ? AND i.relname = ? AND o.opcname = 'gin_trgm_ops')`
 		args = []any{table, SearchIndex(table, column)}
 	}
 	var indexed bool
