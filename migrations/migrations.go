@@ -68,9 +68,11 @@ func (d dialect) TrackContent(table string) string {
 // models.WhereSearch looks terms up in: {{.Search "table" "column" …}},
 // a column "name:number" for an integer searched as its digits. The table's
 // primary key must be its integer id. SQLite gets one FTS5 table of
-// trigrams for the table (contentless: it holds the index, not a copy of
-// the text), filled from the rows already there and kept by triggers;
-// PostgreSQL gets a pg_trgm index per column, which it keeps itself.
+// trigrams for the table, with the table as its external content (it holds
+// the index, not a copy of the text; SQLite's integrity_check compares the
+// two), built from the rows already there and kept by triggers, which hand
+// FTS5 a row's old values to take out of the index; PostgreSQL gets a
+// pg_trgm index per column, which it keeps itself.
 func (d dialect) Search(table string, columns ...string) string {
 	var b strings.Builder
 	if d.Name == "postgres" {
@@ -97,19 +99,18 @@ func (d dialect) Search(table string, columns ...string) string {
 		return b.String()
 	}
 	names := make([]string, len(columns))
-	values := make([]string, len(columns))
 	for i, c := range columns {
 		names[i], _ = strings.CutSuffix(c, ":number")
-		values[i] = "new." + names[i]
 	}
 	index, cols := database.SearchTable(table), strings.Join(names, ", ")
-	insert := fmt.Sprintf("INSERT INTO %s (rowid, %s) VALUES (new.id, %s);", index, cols, strings.Join(values, ", "))
-	fmt.Fprintf(&b, "--bun:split\nCREATE VIRTUAL TABLE %s USING fts5(%s, content='', contentless_delete=1, tokenize='trigram');\n", index, cols)
-	fmt.Fprintf(&b, "--bun:split\nINSERT INTO %s (rowid, %s) SELECT id, %s FROM %s;\n", index, cols, cols, table)
+	row := func(prefix string) string { return prefix + "id, " + prefix + strings.Join(names, ", "+prefix) }
+	insert := fmt.Sprintf("INSERT INTO %s (rowid, %s) VALUES (%s);", index, cols, row("new."))
+	remove := fmt.Sprintf("INSERT INTO %s (%s, rowid, %s) VALUES ('delete', %s);", index, index, cols, row("old."))
+	fmt.Fprintf(&b, "--bun:split\nCREATE VIRTUAL TABLE %s USING fts5(%s, content=%q, content_rowid='id', tokenize='trigram');\n", index, cols, table)
+	fmt.Fprintf(&b, "--bun:split\nINSERT INTO %s (%s) VALUES ('rebuild');\n", index, index)
 	fmt.Fprintf(&b, "--bun:split\nCREATE TRIGGER %s_insert AFTER INSERT ON %s\nBEGIN\n    %s\nEND;\n", index, table, insert)
-	fmt.Fprintf(&b, "--bun:split\nCREATE TRIGGER %s_update AFTER UPDATE OF id, %s ON %s\nBEGIN\n    DELETE FROM %s WHERE rowid = old.id;\n    %s\nEND;\n",
-		index, cols, table, index, insert)
-	fmt.Fprintf(&b, "--bun:split\nCREATE TRIGGER %s_delete AFTER DELETE ON %s\nBEGIN\n    DELETE FROM %s WHERE rowid = old.id;\nEND;\n", index, table, index)
+	fmt.Fprintf(&b, "--bun:split\nCREATE TRIGGER %s_update AFTER UPDATE OF id, %s ON %s\nBEGIN\n    %s\n    %s\nEND;\n", index, cols, table, remove, insert)
+	fmt.Fprintf(&b, "--bun:split\nCREATE TRIGGER %s_delete AFTER DELETE ON %s\nBEGIN\n    %s\nEND;\n", index, table, remove)
 	return b.String()
 }
 

@@ -13,6 +13,10 @@ const argon2Algorithm = "argon2"
 
 // Argon2 variants as spelled in the PHC string. Django made argon2i hashes
 // before 3.2; argon2d is not offered by x/crypto and is rejected.
+// Argon2Memory is the memory (KiB) a new password hash holds while it
+// runs (see the parameters below): what a server budgets a sign-in.
+const Argon2Memory = 19 * 1024
+
 const (
 	argon2idVariant = "argon2id"
 	argon2iVariant  = "argon2i"
@@ -27,7 +31,7 @@ const (
 // One lane, because the concurrency comes from the requests. Changing any of
 // them makes Check ask for every other hash to be replaced.
 const (
-	argon2Memory  = 19 * 1024 // KiB
+	argon2Memory  = Argon2Memory
 	argon2Time    = 2
 	argon2Threads = 1
 	argon2KeyLen  = 32

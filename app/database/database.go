@@ -22,6 +22,14 @@ import (
 	"oclettings/app/config"
 )
 
+// sqliteCacheKiB is each SQLite connection's page cache (SQLite's default
+// is 2000 KiB), which also bounds a sort's memory before it spills to a
+// temporary file. It lives outside the Go heap, so outside the runtime's
+// memory limit: times the read pool's connections and the writer's, it
+// bounds what the database holds, whatever the load. The operating
+// system's file cache keeps the rest of the file close.
+const sqliteCacheKiB = 1024
+
 // DB holds the two handles the app uses. SQLite allows one writer at a time:
 // funnelling writes through a single connection makes them queue in Go instead
 // of failing with SQLITE_BUSY, while reads run in parallel on their own pool.
@@ -77,6 +85,7 @@ func openSQLite(ctx context.Context, path string, opts Options) (*DB, error) {
 	params.Add("_pragma", "foreign_keys(1)")
 	params.Add("_pragma", "journal_mode(WAL)")
 	params.Add("_pragma", "synchronous(NORMAL)")
+	params.Add("_pragma", fmt.Sprintf("cache_size(-%d)", sqliteCacheKiB))
 	params.Add("_txlock", "immediate")
 	write, err := sqliteHandle(ctx, path, params, 1)
 	if err != nil {

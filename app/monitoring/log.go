@@ -5,9 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"time"
 
 	"github.com/getsentry/sentry-go"
 
+	"oclettings/app/logging"
 	"oclettings/app/web"
 )
 
@@ -38,6 +40,16 @@ func (t *tee) Handle(ctx context.Context, r slog.Record) error {
 		err = t.base.Handle(ctx, r)
 	}
 	return errors.Join(err, t.sentry.Handle(ctx, r))
+}
+
+// LogRequest prints a request's line and leaves Sentry out: written as the
+// request ends, it could only be a breadcrumb for an event that never
+// comes (see requestScope).
+func (t *tee) LogRequest(ctx context.Context, level slog.Level, at time.Time, req logging.Request) error {
+	if !t.base.Enabled(ctx, level) {
+		return nil
+	}
+	return logging.LogRequest(ctx, t.base, level, at, req)
 }
 
 func (t *tee) WithAttrs(attrs []slog.Attr) slog.Handler {

@@ -22,14 +22,13 @@ type Proxies struct {
 	Count   int  // how many of our proxies append to X-Forwarded-For (at least 1)
 }
 
-type clientAddrKey struct{}
-
 // Middleware finds the client's address once, for everything after it (the
 // request log, the login throttle, Sentry) to read with ClientAddr.
 func (p Proxies) Middleware(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		ctx := context.WithValue(r.Context(), clientAddrKey{}, p.Client(r))
-		next.ServeHTTP(w, r.WithContext(ctx))
+		r, f := withFacts(r)
+		f.client = p.Client(r)
+		next.ServeHTTP(w, r)
 	})
 }
 
@@ -78,8 +77,10 @@ func ClientAddr(r *http.Request) string {
 // ClientAddrContext is ClientAddr for code that has only the request's
 // context; it is empty outside Proxies.Middleware.
 func ClientAddrContext(ctx context.Context) string {
-	addr, _ := ctx.Value(clientAddrKey{}).(string)
-	return addr
+	if f := factsOf(ctx); f != nil {
+		return f.client
+	}
+	return ""
 }
 
 // parseForwarded reads an address as proxies write it: bare, or with a port

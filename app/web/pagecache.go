@@ -40,6 +40,7 @@ type cachedPage struct {
 	contentType string
 	etag        string
 	body        []byte
+	length      string // of body, formatted once
 }
 
 // pageFlight is a render under way; page is what it gave, nil when that
@@ -86,6 +87,9 @@ func (c *PageCache) AbsolutePage(params ...string) func(http.Handler) http.Handl
 // pageKey is the path and the declared parameters' first values (what
 // Query().Get reads), in the declared order; an empty value is as absent.
 func pageKey(r *http.Request, params []string) string {
+	if len(params) == 0 || r.URL.RawQuery == "" {
+		return r.URL.EscapedPath() // most requests: no copy, no parsed query
+	}
 	var b strings.Builder
 	b.WriteString(r.URL.EscapedPath())
 	query := r.URL.Query()
@@ -103,17 +107,17 @@ func pageKey(r *http.Request, params []string) string {
 func (c *PageCache) serve(next http.Handler, keyOf func(*http.Request) string) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method != http.MethodGet && r.Method != http.MethodHead {
-			next.ServeHTTP(w, r)
+			renderHolding(next, w, r)
 			return
 		}
 		key := keyOf(r)
 		if len(key) > maxCacheKey {
-			next.ServeHTTP(w, r)
+			renderHolding(next, w, r)
 			return
 		}
 		version, err := c.version(r.Context())
 		if err != nil {
-			next.ServeHTTP(w, r) // the handler meets the same problem and answers for it
+			renderHolding(next, w, r) // the handler meets the same problem and answers for it
 			return
 		}
 
@@ -135,12 +139,12 @@ func (c *PageCache) serve(next http.Handler, keyOf func(*http.Request) string) h
 				f.page.write(w, r)
 				return
 			}
-			next.ServeHTTP(w, r) // its answer was not one to share: answer this one afresh
+			renderHolding(next, w, r) // its answer was not one to share: answer this one afresh
 			return
 		}
 		if r.Method != http.MethodGet {
 			c.mu.Unlock()
-			next.ServeHTTP(w, r) // a HEAD response has no body to keep
+			renderHolding(next, w, r) // a HEAD response has no body to keep
 			return
 		}
 		f := &pageFlight{version: version, done: make(chan struct{})}
@@ -165,6 +169,10 @@ func (c *PageCache) lead(w http.ResponseWriter, r *http.Request, next http.Handl
 		c.mu.Unlock()
 		close(f.done)
 	}()
+	// Others wait on this render: its turn must come even if its client
+	// leaves, and it does (see renderSlots).
+	slot, _ := holdRenderSlot(context.WithoutCancel(r.Context()))
+	defer slot.releaseRenderSlot()
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), renderTimeout)
 	defer cancel()
 	rec := &recorder{ResponseWriter: w, status: http.StatusOK}
@@ -173,7 +181,19 @@ func (c *PageCache) lead(w http.ResponseWriter, r *http.Request, next http.Handl
 	if rec.status != http.StatusOK || rec.overflow || h.Get("Set-Cookie") != "" || h.Get("Cache-Control") != "" {
 		return
 	}
-	f.page = &cachedPage{version: f.version, contentType: h.Get("Content-Type"), etag: h.Get("ETag"), body: rec.body.Bytes()}
+	body := rec.body.Bytes()
+	f.page = &cachedPage{version: f.version, contentType: h.Get("Content-Type"), etag: h.Get("ETag"), body: body, length: strconv.Itoa(len(body))}
+}
+
+// renderHolding serves r from next, which builds the page from the
+// database, in one of the site's render slots.
+func renderHolding(next http.Handler, w http.ResponseWriter, r *http.Request) {
+	slot, ok := holdRenderSlot(r.Context())
+	if !ok {
+		return // the client left while waiting; nobody to answer
+	}
+	defer slot.releaseRenderSlot()
+	next.ServeHTTP(w, r)
 }
 
 // store keeps page under key unless a newer one is there; c.mu is held.
@@ -196,21 +216,25 @@ func (c *PageCache) store(key string, page *cachedPage) {
 
 func (p *cachedPage) write(w http.ResponseWriter, r *http.Request) {
 	h := w.Header()
-	h.Set("Content-Type", p.contentType)
+	// The values share one allocation; the names are in canonical form.
+	values := []string{p.contentType, p.etag, p.length}
+	h["Content-Type"] = values[0:1:1]
 	if p.etag != "" {
-		h.Set("ETag", p.etag)
+		h["Etag"] = values[1:2:2]
 		if matchesETag(r, p.etag) {
 			w.WriteHeader(http.StatusNotModified)
 			return
 		}
 	}
-	h.Set("Content-Length", strconv.Itoa(len(p.body)))
+	h["Content-Length"] = values[2:3:3]
 	_, _ = w.Write(p.body)
 }
 
 // OneVersion makes the caches a request touches (the public pages, the
 // admin's memo and pages) agree on one content version: the first of them
 // to ask reads it, before any data is read, and the others get the same.
+// The site's router does the same in its first middleware (requestContext),
+// sparing a copy of the request; this is for handlers mounted elsewhere.
 func OneVersion(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		next.ServeHTTP(w, r.WithContext(database.WithOneVersion(r.Context())))

@@ -79,7 +79,7 @@ func (p *Perimeter) Middleware(next http.Handler) http.Handler {
 			p.Pages.Page(w, r, http.StatusRequestEntityTooLarge)
 			return
 		}
-		if r.Body != nil {
+		if r.Body != nil && r.Body != http.NoBody { // a GET's: nothing to limit
 			r.Body = http.MaxBytesReader(w, r.Body, limit)
 		}
 		if err := origin.Check(r); err != nil {
@@ -122,10 +122,14 @@ func (p *Perimeter) exempt(path string) bool {
 // exact names, ".example.com" for the domain and its subdomains, "*" for any.
 func (p *Perimeter) hostAllowed(hostport string) bool {
 	host := strings.ToLower(hostport)
-	if h, _, err := net.SplitHostPort(host); err == nil {
-		host = h
-		if strings.Contains(host, ":") {
-			host = "[" + host + "]" // IPv6 is listed with brackets
+	// Without a colon there is no port, and SplitHostPort would make an
+	// error to say so.
+	if strings.Contains(host, ":") {
+		if h, _, err := net.SplitHostPort(host); err == nil {
+			host = h
+			if strings.Contains(host, ":") {
+				host = "[" + host + "]" // IPv6 is listed with brackets
+			}
 		}
 	}
 	host = strings.TrimSuffix(host, ".")

@@ -6,28 +6,42 @@ import (
 	"encoding/hex"
 	"log/slog"
 	"net/http"
-	"regexp"
 	"slices"
 	"strings"
 	"time"
 
 	"github.com/go-chi/chi/v5"
+
+	"oclettings/app/logging"
 )
 
 // RequestIDHeader carries a request's id in and out, so a proxy's id and
 // ours name the same request in both logs.
 const RequestIDHeader = "X-Request-Id"
 
-// wellFormedID is what an incoming id may look like; anything else (too
-// long, spaces, control characters that could forge log lines) is replaced.
-var wellFormedID = regexp.MustCompile(`^[A-Za-z0-9._:-]{1,128}$`)
-
-type requestIDKey struct{}
+// wellFormedID reports whether an incoming id may be kept: 1 to 128 of
+// A-Z a-z 0-9 . _ : -. Anything else (too long, spaces, control characters
+// that could forge log lines) is replaced.
+func wellFormedID(id string) bool {
+	if len(id) == 0 || len(id) > 128 {
+		return false
+	}
+	for i := 0; i < len(id); i++ {
+		switch c := id[i]; {
+		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9', c == '.', c == '_', c == ':', c == '-':
+		default:
+			return false
+		}
+	}
+	return true
+}
 
 // RequestID returns the id of the request ctx belongs to, or "".
 func RequestID(ctx context.Context) string {
-	id, _ := ctx.Value(requestIDKey{}).(string)
-	return id
+	if f := factsOf(ctx); f != nil {
+		return f.id
+	}
+	return ""
 }
 
 // RequestLog gives every request an id and logs one line for it once it is
@@ -43,11 +57,12 @@ func (l *RequestLog) Middleware(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		id := r.Header.Get(RequestIDHeader)
-		if !wellFormedID.MatchString(id) {
+		if !wellFormedID(id) {
 			id = newRequestID()
 		}
-		w.Header().Set(RequestIDHeader, id)
-		r = r.WithContext(context.WithValue(r.Context(), requestIDKey{}, id))
+		w.Header()[RequestIDHeader] = []string{id}
+		r, f := withFacts(r)
+		f.id = id
 		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
 		next.ServeHTTP(rec, r)
 
@@ -56,21 +71,24 @@ func (l *RequestLog) Middleware(next http.Handler) http.Handler {
 			level = slog.LevelDebug
 		}
 		// The line is built only for a handler that takes it (LOG_LEVEL=warn
-		// without Sentry takes none): it is the costliest part of a request.
-		if !l.Logger.Enabled(r.Context(), level) {
+		// without Sentry takes none), and written by hand where the handler
+		// can (see logging.LogRequest): it was the costliest part of a
+		// request served from memory.
+		ctx := r.Context()
+		if !l.Logger.Enabled(ctx, level) {
 			return
 		}
-		route := RoutePattern(r)
-		l.Logger.LogAttrs(r.Context(), level, "request",
-			slog.String("request_id", id),
-			slog.String("method", r.Method),
-			slog.String("path", r.URL.Path),
-			slog.String("route", route),
-			slog.Int("status", rec.status),
-			slog.Int64("bytes", rec.bytes),
-			slog.Duration("duration", time.Since(start)),
-			slog.String("client", ClientAddr(r)),
-		)
+		end := time.Now()
+		_ = logging.LogRequest(ctx, l.Logger.Handler(), level, end, logging.Request{
+			ID:       id,
+			Method:   r.Method,
+			Path:     r.URL.Path,
+			Route:    RoutePattern(r),
+			Status:   rec.status,
+			Bytes:    rec.bytes,
+			Duration: end.Sub(start),
+			Client:   ClientAddr(r),
+		})
 	})
 }
 

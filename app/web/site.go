@@ -17,7 +17,7 @@ import (
 var healthPaths = []string{"/healthz", "/readyz"}
 
 // SiteOptions is what the site-wide router is built from. Every field is
-// required except BodyLimits.
+// required except BodyLimits and RenderSlots.
 type SiteOptions struct {
 	Config *config.Config
 	Logger *slog.Logger
@@ -32,6 +32,10 @@ type SiteOptions struct {
 	Monitor func(http.Handler) http.Handler
 	// BodyLimits raises the request body limit for the paths named.
 	BodyLimits map[string]int64
+	// RenderSlots is how many requests build pages from the database at
+	// once: the public pages the cache has to render, and the routes behind
+	// RenderSlot. The others wait their turn. 0 is DefaultRenderSlots.
+	RenderSlots int
 	// Mount registers the front ends' routes.
 	Mount func(chi.Router)
 }
@@ -62,14 +66,19 @@ func NewSiteRouter(o SiteOptions) (http.Handler, error) {
 	origin := Origin{SiteURL: cfg.SiteURL, Proxies: proxies}
 
 	r := chi.NewRouter()
-	// The client's address first, read once for everything after it. Then
-	// monitoring: the request log's line then lands on the request's own
-	// Sentry hub, not on the one every request shares.
-	// Past the perimeter, the host is one of ours: the site's address for
-	// absolute links comes from it (or from SITE_URL). And the caches a
-	// request touches share one content version, read at first use.
-	r.Use(proxies.Middleware, o.Monitor, requests.Middleware, o.Pages.Recover, SecurityHeaders, perimeter.Middleware,
-		origin.Middleware, OneVersion, middleware.GetHead)
+	// The request's context first, in one copy: the facts the middleware
+	// fill in, and one content version that the caches a request touches
+	// share, read at first use. The client's address next, read once for
+	// everything after it. Then monitoring: the request log's line then
+	// lands on the request's own Sentry hub, not on the one every request
+	// shares. Past the perimeter, the host is one of ours: the site's
+	// address for absolute links comes from it (or from SITE_URL).
+	slots := o.RenderSlots
+	if slots <= 0 {
+		slots = DefaultRenderSlots()
+	}
+	r.Use(requestContext(make(renderSlots, slots)), proxies.Middleware, o.Monitor, requests.Middleware, o.Pages.Recover, SecurityHeaders, perimeter.Middleware,
+		origin.Middleware, middleware.GetHead)
 	r.Method(http.MethodGet, "/healthz", Healthz(o.Build))
 	r.Method(http.MethodGet, "/readyz", Readyz(o.Ready, o.Logger))
 	r.Method(http.MethodGet, "/static/*", o.Pages.Handle(o.Assets.Serve))

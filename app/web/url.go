@@ -1,7 +1,6 @@
 package web
 
 import (
-	"context"
 	"net/http"
 	"strings"
 )
@@ -11,8 +10,6 @@ type Origin struct {
 	SiteURL string  // the configured canonical address ("https://example.com"); empty: each request's own
 	Proxies Proxies // whether a request came over HTTPS, when no SiteURL is set
 }
-
-type baseURLKey struct{}
 
 // Middleware finds the site's address once, for BaseURL, and for the page
 // cache to keep pages with absolute links per address.
@@ -26,7 +23,9 @@ func (o Origin) Middleware(next http.Handler) http.Handler {
 			}
 			base = scheme + "://" + strings.ToLower(r.Host)
 		}
-		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), baseURLKey{}, base)))
+		r, f := withFacts(r)
+		f.base = base
+		next.ServeHTTP(w, r)
 	})
 }
 
@@ -35,8 +34,8 @@ func (o Origin) Middleware(next http.Handler) http.Handler {
 // Origin.Middleware found it. The host has passed the allowed-hosts check
 // by then.
 func BaseURL(r *http.Request) string {
-	if base, ok := r.Context().Value(baseURLKey{}).(string); ok {
-		return base
+	if f := factsOf(r.Context()); f != nil && f.base != "" {
+		return f.base
 	}
 	scheme := "http"
 	if r.TLS != nil {

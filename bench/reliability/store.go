@@ -19,15 +19,17 @@ import (
 type store struct {
 	db     *sql.DB
 	sqlite bool
+	dsn    string // SQLite's, for a connection of the integrity check's own
 }
 
 func openStore(databaseURL string) (*store, error) {
 	if path, ok := strings.CutPrefix(databaseURL, "sqlite:"); ok {
-		db, err := sql.Open("sqlite", path+"?_pragma=busy_timeout(10000)")
+		dsn := path + "?_pragma=busy_timeout(10000)"
+		db, err := sql.Open("sqlite", dsn)
 		if err != nil {
 			return nil, err
 		}
-		return &store{db: db, sqlite: true}, nil
+		return &store{db: db, sqlite: true, dsn: dsn}, nil
 	}
 	db, err := sql.Open("pgx", databaseURL)
 	if err != nil {
@@ -39,8 +41,18 @@ func openStore(databaseURL string) (*store, error) {
 func (s *store) Close() error { return s.db.Close() }
 
 // integrity is SQLite's own verdict on the file ("ok" when sound).
+//
+// It runs on a connection opened for it: FTS5's integrity check (the search
+// indexes, migration 12) trusts what its connection cached of an index,
+// and a connection kept open while another process wrote to the index
+// reports a corruption that a fresh connection, and the file, do not have.
 func (s *store) integrity(ctx context.Context) (string, error) {
-	rows, err := s.db.QueryContext(ctx, "PRAGMA integrity_check")
+	db, err := sql.Open("sqlite", s.dsn)
+	if err != nil {
+		return "", err
+	}
+	defer db.Close()
+	rows, err := db.QueryContext(ctx, "PRAGMA integrity_check")
 	if err != nil {
 		return "", err
 	}

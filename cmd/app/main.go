@@ -37,5 +37,6 @@ func main() {
 		getenv:      os.LookupEnv,
 		build:       buildInfo(version, commit, date),
 		mayDropRoot: true,
+		tuneRuntime: true,
 	}))
 }

@@ -71,7 +71,12 @@ func router(s site) (http.Handler, error) {
 		BodyLimits: map[string]int64{admin.ImportDjangoPath: s.Config.ImportMaxBytes},
 		Mount: func(r chi.Router) {
 			pub.Routes(r)
-			adm.Routes(r)
+			// Every admin page reads the database: a slot each. The public
+			// pages take one only when the cache renders them.
+			r.Group(func(r chi.Router) {
+				r.Use(web.RenderSlot)
+				adm.Routes(r)
+			})
 		},
 	})
 }

@@ -31,6 +31,10 @@ type env struct {
 	// prepareData). Tests run commands in-process, often as root, and must
 	// never make the test process give up root.
 	mayDropRoot bool
+	// tuneRuntime is true only in the real binary too: serve sets the
+	// process's soft memory limit (see serveMemoryLimit), which in a test
+	// would bind the whole test process.
+	tuneRuntime bool
 
 	lines *bufio.Reader // stdin, buffered once so prompts share what was read ahead
 }

@@ -7,10 +7,13 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"runtime/debug"
 	"strconv"
 	"time"
 
 	"oclettings/app/accounts"
+	"oclettings/app/auth"
+	"oclettings/app/logging"
 	"oclettings/app/monitoring"
 	"oclettings/app/sessions"
 	"oclettings/migrations"
@@ -31,7 +34,10 @@ func serveCommand() command {
 			if len(args) > 0 {
 				return usagef("unexpected arguments %q", args)
 			}
-			access := dbAccess{serving: true, logs: e.stdout, open: openRestored, before: func(ws *workspace) error {
+			// A line a request: written out in batches, the last at the end.
+			logs := logging.NewWriter(e.stdout, logging.FlushInterval)
+			defer logs.Close()
+			access := dbAccess{serving: true, logs: logs, open: openRestored, before: func(ws *workspace) error {
 				if err := monitoring.Init(ws.cfg, e.build, nil); err != nil {
 					return err
 				}
@@ -45,10 +51,37 @@ func serveCommand() command {
 	}
 }
 
+// defaultMemoryLimit is the Go runtime's soft memory limit while serving,
+// unless GOMEMLIMIT sets another (or "off"). The site's own memory is a few
+// megabytes of pages and templates, plus what the requests under way hold,
+// which the render slots bound; a crowd of requests or of sign-ins then
+// makes the collector run more often rather than the process grow. Two
+// argon2 hashes at once (19 MiB each while they run) fit in the 48 MiB;
+// each hash more that PASSWORD_HASH_CONCURRENCY lets run adds its memory,
+// or a burst of sign-ins would keep the collector running without end.
+// SQLite's page caches are outside the Go heap and this limit (see
+// database.sqliteCacheKiB).
+func defaultMemoryLimit(hashes int) int64 {
+	return 48<<20 + int64(max(0, hashes-2))*int64(auth.Argon2Memory)<<10
+}
+
+// serveMemoryLimit sets the default soft memory limit unless GOMEMLIMIT
+// set one when the runtime started, and returns the limit in force.
+func serveMemoryLimit(getenv func(string) (string, bool), hashes int) int64 {
+	if v, ok := getenv("GOMEMLIMIT"); !ok || v == "" {
+		debug.SetMemoryLimit(defaultMemoryLimit(hashes))
+	}
+	return debug.SetMemoryLimit(-1)
+}
+
 // serveSite brings the database up to date, then serves the site until ctx
 // ends.
 func serveSite(ctx context.Context, e *env, ws *workspace) error {
 	cfg, db, logger := ws.cfg, ws.db, ws.logger
+	memoryLimit := debug.SetMemoryLimit(-1)
+	if e.tuneRuntime {
+		memoryLimit = serveMemoryLimit(e.getenv, cfg.PasswordHashConcurrency)
+	}
 	defer monitoring.Flush(sentryFlushTimeout) // before the database closes
 	// Spans are made only inside traced requests.
 	if monitoring.Tracing() {
@@ -88,7 +121,7 @@ func serveSite(ctx context.Context, e *env, ws *workspace) error {
 		return err
 	}
 	logger.Info("serving", "address", ln.Addr().String(), "version", e.build.Version,
-		"commit", e.build.Commit, "database", db.Kind)
+		"commit", e.build.Commit, "database", db.Kind, "memory_limit", memoryLimit)
 	return serve(ctx, ln, h, logger, cfg.ShutdownTimeout)
 }
 
