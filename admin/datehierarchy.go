@@ -4,11 +4,14 @@ import (
 	"context"
 	"net/url"
 	"reflect"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/uptrace/bun"
+	"github.com/uptrace/bun/dialect"
+	"github.com/uptrace/bun/schema"
 )
 
 // Django's date_hierarchy: a bar above the list that narrows it to a
@@ -38,10 +41,15 @@ var (
 // compares moments as text, where year 10000 ("10000-01-01") sorts before
 // year 9999, and a bound a zone puts in year 0 is no date PostgreSQL reads.
 func whereFrom(q *bun.SelectQuery, col string, from time.Time) *bun.SelectQuery {
+	return q.Where(col+" >= ?", firstFrom(from))
+}
+
+// firstFrom is the first instant a column holds at or after from.
+func firstFrom(from time.Time) time.Time {
 	if from = from.UTC(); from.Before(firstInstant) {
-		from = firstInstant
+		return firstInstant
 	}
-	return q.Where(col+" >= ?", from)
+	return from
 }
 
 func whereBefore(q *bun.SelectQuery, col string, to time.Time) *bun.SelectQuery {
@@ -123,12 +131,24 @@ func (m *ModelAdmin[T]) parseDates(raw url.Values) (dateSpan, bool) {
 	return d, true
 }
 
-// whereDates narrows q to the span.
+// whereDates narrows q to the span. SQLite, which plans without
+// statistics, reckons a range of the index on the column to hold a
+// sixteenth of the rows at most: the changelist's page of a year holding
+// nearly every row would be read from that index whole, and sorted,
+// rather than from the index of its order, stopping at a page's worth.
+// Told that each bound keeps half the rows, it reads the order's index
+// for such a page (a quarter of the rows, it expects, pass), and still
+// the range when it must find every row the dates keep (a count, the few
+// rows of a day a page collects before it sorts them).
 func (m *ModelAdmin[T]) whereDates(q *bun.SelectQuery, d dateSpan) *bun.SelectQuery {
 	if !d.chosen {
 		return q
 	}
 	col := m.dateHierarchy.sql(q.DB())
+	if q.Dialect().Name() == dialect.SQLite {
+		return q.Where("likelihood("+col+" >= ?, 0.5)", firstFrom(d.from)).
+			Where("likelihood("+col+" <= ?, 0.5)", lastBefore(d.to))
+	}
 	return whereBefore(whereFrom(q, col, d.from), col, d.to)
 }
 
@@ -165,12 +185,19 @@ func (m *ModelAdmin[T]) dateBar(ctx context.Context, db bun.IDB, lq listQuery) (
 		return "?" + v.Encode()
 	}
 	d := lq.dates
+	if d.chosen && d.day != 0 {
+		day := time.Date(d.year, time.Month(max(d.month, 1)), d.day, 0, 0, 0, 0, loc)
+		return &dateBar{
+			Back:    &dateLink{Title: yearMonth(day), URL: link(d.year, int(day.Month()))},
+			Choices: []dateLink{{Title: monthDay(day)}},
+		}, nil
+	}
+	few, err := m.fewDates(ctx, db, lq)
+	if err != nil {
+		return nil, err
+	}
 	if !d.chosen {
-		var rows []T
-		var first, last nullTime
-		list := m.listSelect(db, &rows, lq).ColumnExpr(m.dateHierarchy.sql(db) + " AS moment")
-		err := db.NewSelect().TableExpr("(?) AS dates", list).ColumnExpr("MIN(dates.moment)").ColumnExpr("MAX(dates.moment)").
-			Scan(ctx, &first, &last)
+		first, last, err := m.dateEnds(ctx, db, lq, few)
 		if err != nil {
 			return nil, err
 		}
@@ -185,7 +212,7 @@ func (m *ModelAdmin[T]) dateBar(ctx context.Context, db bun.IDB, lq listQuery) (
 			return &dateBar{}, nil
 		}
 		if lo != hi {
-			years, err := m.dateBuckets(ctx, db, lq, yearStarts(lo, hi, loc))
+			years, err := m.dateBuckets(ctx, db, lq, few, yearStarts(lo, hi, loc))
 			if err != nil {
 				return nil, err
 			}
@@ -200,20 +227,13 @@ func (m *ModelAdmin[T]) dateBar(ctx context.Context, db bun.IDB, lq listQuery) (
 			d.month = int(f.Month())
 		}
 	}
-	switch {
-	case d.day != 0:
-		day := time.Date(d.year, time.Month(max(d.month, 1)), d.day, 0, 0, 0, 0, loc)
-		return &dateBar{
-			Back:    &dateLink{Title: yearMonth(day), URL: link(d.year, int(day.Month()))},
-			Choices: []dateLink{{Title: monthDay(day)}},
-		}, nil
-	case d.month != 0:
+	if d.month != 0 {
 		start := time.Date(d.year, time.Month(d.month), 1, 0, 0, 0, 0, loc)
 		var starts []time.Time
 		for t := start; t.Month() == start.Month(); t = t.AddDate(0, 0, 1) {
 			starts = append(starts, t)
 		}
-		days, err := m.dateBuckets(ctx, db, lq, append(starts, start.AddDate(0, 1, 0)))
+		days, err := m.dateBuckets(ctx, db, lq, few, append(starts, start.AddDate(0, 1, 0)))
 		if err != nil {
 			return nil, err
 		}
@@ -222,21 +242,20 @@ func (m *ModelAdmin[T]) dateBar(ctx context.Context, db bun.IDB, lq listQuery) (
 			bar.Choices = append(bar.Choices, dateLink{Title: monthDay(t), URL: link(d.year, d.month, t.Day())})
 		}
 		return bar, nil
-	default:
-		var starts []time.Time
-		for month := 1; month <= 13; month++ {
-			starts = append(starts, time.Date(d.year, time.Month(month), 1, 0, 0, 0, 0, loc))
-		}
-		months, err := m.dateBuckets(ctx, db, lq, starts)
-		if err != nil {
-			return nil, err
-		}
-		bar := &dateBar{Back: &dateLink{Title: "All dates", URL: link()}}
-		for _, t := range months {
-			bar.Choices = append(bar.Choices, dateLink{Title: yearMonth(t), URL: link(d.year, int(t.Month()))})
-		}
-		return bar, nil
 	}
+	var starts []time.Time
+	for month := 1; month <= 13; month++ {
+		starts = append(starts, time.Date(d.year, time.Month(month), 1, 0, 0, 0, 0, loc))
+	}
+	months, err := m.dateBuckets(ctx, db, lq, few, starts)
+	if err != nil {
+		return nil, err
+	}
+	bar := &dateBar{Back: &dateLink{Title: "All dates", URL: link()}}
+	for _, t := range months {
+		bar.Choices = append(bar.Choices, dateLink{Title: yearMonth(t), URL: link(d.year, int(t.Month()))})
+	}
+	return bar, nil
 }
 
 // yearStarts are the first instants of the years from first to last, and
@@ -249,34 +268,156 @@ func yearStarts(first, last int, loc *time.Location) []time.Time {
 	return starts
 }
 
-// dateBucketsPerQuery bounds the CASE a query of dateBuckets writes.
+// dateFewRows bounds the rows of a narrowed list that SQLite reads whole
+// for the bar, rather than in the index on the column.
+const dateFewRows = 1000
+
+// fewDates says whether the bar reads the list's rows whole: on SQLite, a
+// list narrowed by filters or a search, of a thousand rows at most, as
+// one query of the list's own finds, stopping past that bound. SQLite
+// plans without statistics: it reads a filter's or a search's rows first,
+// every one (every user who is not staff) for each question, when the
+// index on the column would answer it at once. The bar asks it that way
+// then, each row it reads there checked against the list by its key;
+// that walks far for a rare value, which these few rows answer instead.
+// PostgreSQL chooses between the two ways by its statistics, except for a
+// search, whose matches it cannot foresee: reckoning them common, it
+// would walk the index on the column looking for a rare one. It reads a
+// search's rows whole, as its index finds them.
+func (m *ModelAdmin[T]) fewDates(ctx context.Context, db bun.IDB, lq listQuery) (bool, error) {
+	if db.Dialect().Name() != dialect.SQLite {
+		return lq.search != "", nil
+	}
+	if len(lq.filters) == 0 && lq.search == "" {
+		return false, nil
+	}
+	var more int
+	err := db.NewSelect().ColumnExpr("EXISTS (?)", m.listIDs(db, lq, nil).Limit(1).Offset(dateFewRows)).Scan(ctx, &more)
+	return more == 0, err
+}
+
+// dateSelect selects from the list's rows, no column yet, for a question
+// about their dates, and names the column as it reads it: the list's own
+// query, or, for a long narrowed list on SQLite (fewDates), the table
+// under another name in the index on the column, each row kept when the
+// list's query, led to it by the key, keeps it.
+func (m *ModelAdmin[T]) dateSelect(db bun.IDB, lq listQuery, few bool) (*bun.SelectQuery, string) {
+	if few || (len(lq.filters) == 0 && lq.search == "") || db.Dialect().Name() != dialect.SQLite {
+		return m.listIDs(db, lq, nil).ExcludeColumn("*"), m.dateHierarchy.sql(db)
+	}
+	gen := schema.NewQueryGen(db.Dialect())
+	const alias = "dated"
+	pk := m.table.PKs[0].SQLName
+	col := string(gen.AppendIdent(nil, alias)) + "." + string(gen.AppendIdent(nil, m.dateHierarchy.column.Name))
+	list := m.listIDs(db, lq, nil).Where("? = ?.?", bun.Safe(m.pkSQL()), bun.Ident(alias), pk)
+	return db.NewSelect().TableExpr("? AS ?", m.table.SQLName, bun.Ident(alias)).Where("EXISTS (?)", list), col
+}
+
+// dateEnds are the first and last moments of the list's rows, in one
+// query. MIN and MAX over the list as a subquery read every row of it;
+// each alone over the table, or over the rows of it a list keeps, reads
+// the index on the column from one end. Few rows are read once for both.
+// The bounds, the instants a column holds, pass over NULLs.
+func (m *ModelAdmin[T]) dateEnds(ctx context.Context, db bun.IDB, lq listQuery, few bool) (first, last nullTime, err error) {
+	to := lastInstant.Add(time.Microsecond)
+	if few {
+		// The count, which neither database reads from an end of an
+		// index, keeps them from reading the MIN and the MAX so.
+		q, col := m.dateSelect(db, lq, few)
+		var n int
+		err = whereBefore(whereFrom(q, col, firstInstant), col, to).ColumnExpr("min("+col+")").ColumnExpr("max("+col+")").
+			ColumnExpr("count(*)").Scan(ctx, &first, &last, &n)
+		return first, last, err
+	}
+	err = db.NewSelect().ColumnExpr("(?)", m.moment(db, lq, few, firstInstant, to, "min")).
+		ColumnExpr("(?)", m.moment(db, lq, few, firstInstant, to, "max")).Scan(ctx, &first, &last)
+	return first, last, err
+}
+
+// moment selects the first (agg "min") or last ("max") moment of the
+// list's rows in [from, to): NULL when there is none.
+func (m *ModelAdmin[T]) moment(db bun.IDB, lq listQuery, few bool, from, to time.Time, agg string) *bun.SelectQuery {
+	q, col := m.dateSelect(db, lq, few)
+	return whereBefore(whereFrom(q, col, from), col, to).ColumnExpr(agg + "(" + col + ")")
+}
+
+// dateBucketsPerQuery bounds the stretches dateBuckets asks about in one
+// query: the days of a month, the months of a year, a few decades.
 const dateBucketsPerQuery = 64
 
 // dateBuckets returns the starts of the stretches [starts[i], starts[i+1])
 // holding at least one row of the list. The bounds are computed here, in
-// the site's time zone, so that the query is the same plain comparison on
-// every database: one grouped query per 64 stretches.
-func (m *ModelAdmin[T]) dateBuckets(ctx context.Context, db bun.IDB, lq listQuery, starts []time.Time) ([]time.Time, error) {
+// the site's time zone, so that every query is the same plain comparison
+// on every database. Up to 64 stretches are asked about in one query:
+// whether each holds a row, a seek in the index on the column for each,
+// or, for few rows (fewDates), one pass over them, each put in its
+// stretch. More (the years of a list spanning centuries) are skipped
+// through, from each row found to the first after its stretch: a query
+// for each stretch holding rows, not for each stretch.
+func (m *ModelAdmin[T]) dateBuckets(ctx context.Context, db bun.IDB, lq listQuery, few bool, starts []time.Time) ([]time.Time, error) {
+	n := len(starts) - 1
 	var found []time.Time
-	col := m.dateHierarchy.sql(db)
-	for lo := 0; lo < len(starts)-1; lo += dateBucketsPerQuery {
-		hi := min(lo+dateBucketsPerQuery, len(starts)-1)
+	switch {
+	case n < 1:
+		return nil, nil
+	case n > dateBucketsPerQuery:
+		for at := 0; at < n; {
+			var next nullTime
+			var err error
+			if q := m.moment(db, lq, few, starts[at], starts[n], "min"); few {
+				var rows int // as in dateEnds
+				err = q.ColumnExpr("count(*)").Scan(ctx, &next, &rows)
+			} else {
+				err = q.Scan(ctx, &next)
+			}
+			if err != nil || !next.valid {
+				return found, err
+			}
+			// The stretch holding it, the last starting at or before it;
+			// the bounds keep it within [starts[at], starts[n]).
+			i := sort.Search(n+1, func(i int) bool { return starts[i].After(next.t) }) - 1
+			i = max(i, at)
+			found = append(found, starts[i])
+			at = i + 1
+		}
+		return found, nil
+	case few:
+		q, col := m.dateSelect(db, lq, few)
 		var b strings.Builder
 		args := []any{}
 		b.WriteString("CASE")
-		for i := lo; i < hi; i++ {
+		for i := range n {
 			b.WriteString(" WHEN " + col + " <= ? THEN " + strconv.Itoa(i))
 			args = append(args, lastBefore(starts[i+1]))
 		}
 		b.WriteString(" END")
-		var rows []T
-		list := whereBefore(whereFrom(m.listSelect(db, &rows, lq).ColumnExpr(b.String()+" AS bucket", args...), col, starts[lo]), col, starts[hi])
+		list := whereBefore(whereFrom(q.ColumnExpr(b.String()+" AS bucket", args...), col, starts[0]), col, starts[n])
 		var buckets []int
 		if err := db.NewSelect().TableExpr("(?) AS dates", list).ColumnExpr("DISTINCT dates.bucket").
 			OrderExpr("dates.bucket").Scan(ctx, &buckets); err != nil {
 			return nil, err
 		}
 		for _, i := range buckets {
+			found = append(found, starts[i])
+		}
+		return found, nil
+	}
+	q := db.NewSelect()
+	for i := range n {
+		probe, col := m.dateSelect(db, lq, few)
+		probe = whereBefore(whereFrom(probe, col, starts[i]), col, starts[i+1])
+		q = q.ColumnExpr("CASE WHEN EXISTS (?) THEN 1 ELSE 0 END", probe.ColumnExpr("1"))
+	}
+	held := make([]int, n)
+	dest := make([]any, n)
+	for i := range held {
+		dest[i] = &held[i]
+	}
+	if err := q.Scan(ctx, dest...); err != nil {
+		return nil, err
+	}
+	for i, h := range held {
+		if h == 1 {
 			found = append(found, starts[i])
 		}
 	}

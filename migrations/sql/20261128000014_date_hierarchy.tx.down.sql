@@ -1,0 +1,1 @@
+DROP INDEX auth_user_date_joined_id;
