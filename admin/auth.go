@@ -21,10 +21,15 @@ const (
 
 type ctxKey int
 
-const (
-	userKey ctxKey = iota
-	permsKey
-)
+const signedInKey ctxKey = 0
+
+// requestUser is what a request knows of its signed-in user: a copy of the
+// user of its own (handlers may change the user they are given) and their
+// permissions, in one value of the request's context.
+type requestUser struct {
+	user  models.User
+	perms accounts.Permissions
+}
 
 // authenticate puts the session's user, if any and still valid, in the
 // request's context. A session whose password hash no longer matches (the
@@ -52,10 +57,7 @@ func (s *Site) authenticate(next http.Handler) http.Handler {
 			return
 		}
 		monitoring.SetUser(ctx, u.ID, u.Username)
-		// A copy: handlers may change the user they are given.
-		user := *u
-		ctx = context.WithValue(ctx, userKey, &user)
-		ctx = context.WithValue(ctx, permsKey, who.perms)
+		ctx = context.WithValue(ctx, signedInKey, &requestUser{user: *u, perms: who.perms})
 		next.ServeHTTP(w, r.WithContext(ctx))
 	})
 }
@@ -142,14 +144,18 @@ func loginURL(r *http.Request) string {
 
 // currentUser is the signed-in user, or nil.
 func currentUser(r *http.Request) *models.User {
-	u, _ := r.Context().Value(userKey).(*models.User)
-	return u
+	if ru, ok := r.Context().Value(signedInKey).(*requestUser); ok {
+		return &ru.user
+	}
+	return nil
 }
 
 // permissions are the signed-in user's permissions (none when signed out).
 func permissions(r *http.Request) accounts.Permissions {
-	p, _ := r.Context().Value(permsKey).(accounts.Permissions)
-	return p
+	if ru, ok := r.Context().Value(signedInKey).(*requestUser); ok {
+		return ru.perms
+	}
+	return accounts.Permissions{}
 }
 
 func isStaff(r *http.Request) bool {

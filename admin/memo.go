@@ -3,9 +3,11 @@ package admin
 import (
 	"bytes"
 	"context"
+	"crypto/subtle"
 	"fmt"
 	"runtime/debug"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"oclettings/app/database"
@@ -64,38 +66,84 @@ type pageCache struct {
 	bytes int
 }
 
-// render returns the page for key with token in place, rendering it (with
+// render returns the page for key (which starts with "page:", apart from
+// the memo's other keys) with token in place, rendering it (with
 // the marker, on the context render is given) when the content version has
-// moved or the page is new.
+// moved or the page is new. The page returned may be shared with other
+// requests: it is for writing out, never to be changed.
 func (c *pageCache) render(ctx context.Context, m *memo, key, token string, render func(ctx context.Context, marker string) ([]byte, error)) ([]byte, error) {
-	v, err := m.get(ctx, "page:"+key, func(ctx context.Context) (any, error) {
+	v, err := m.get(ctx, key, func(ctx context.Context) (any, error) {
 		body, err := render(ctx, c.marker)
 		if err != nil {
 			return nil, err
 		}
+		p := newCachedPage(body, c.marker)
 		c.mu.Lock()
 		defer c.mu.Unlock()
-		if c.bytes+len(body) > c.budget {
+		// Twice the body: the page as rendered and the page with the token
+		// of its last session in place.
+		if c.bytes+2*len(body) > c.budget {
 			// Over budget: the page is still answered, just not kept (a
-			// nil value is rendered afresh next time).
-			return cachedBody{body: body, skip: true}, nil
+			// page marked skip is rendered afresh next time).
+			p.skip = true
+			return p, nil
 		}
-		c.bytes += len(body)
-		return cachedBody{body: body}, nil
+		c.bytes += 2 * len(body)
+		return p, nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	cb := v.(cachedBody)
-	if cb.skip {
-		m.forget("page:" + key)
+	p := v.(*cachedPage)
+	if p.skip {
+		m.forget(key)
 	}
-	return bytes.ReplaceAll(cb.body, []byte(c.marker), []byte(token)), nil
+	return p.with(token), nil
 }
 
-type cachedBody struct {
-	body []byte
-	skip bool
+// cachedPage is a page as rendered, cut at the marker's places, and the
+// page with the token of the last session that asked for it in place: a
+// member of staff browsing in one session is sent the same bytes again,
+// without a copy of the page per request.
+type cachedPage struct {
+	parts  [][]byte // the page between the markers
+	size   int      // of the parts together
+	skip   bool
+	filled atomic.Pointer[filledPage]
+}
+
+type filledPage struct {
+	token string
+	body  []byte
+}
+
+func newCachedPage(body []byte, marker string) *cachedPage {
+	p := &cachedPage{parts: bytes.Split(body, []byte(marker))}
+	for _, part := range p.parts {
+		p.size += len(part)
+	}
+	return p
+}
+
+// with returns the page with token in the marker's places.
+func (p *cachedPage) with(token string) []byte {
+	// The comparison takes the same time whatever the tokens hold: it is
+	// between the session's own token and the one of another session
+	// of the same user.
+	if f := p.filled.Load(); f != nil && subtle.ConstantTimeCompare([]byte(f.token), []byte(token)) == 1 {
+		return f.body
+	}
+	body := make([]byte, 0, p.size+(len(p.parts)-1)*len(token))
+	for i, part := range p.parts {
+		if i > 0 {
+			body = append(body, token...)
+		}
+		body = append(body, part...)
+	}
+	if !p.skip {
+		p.filled.Store(&filledPage{token: token, body: body})
+	}
+	return body
 }
 
 // get returns the value for key, computing it with load when the version

@@ -133,7 +133,14 @@ func (s *Site) renderCached(w http.ResponseWriter, r *http.Request, name string,
 		return nil
 	}
 	_, offset := time.Now().In(s.loc).Zone()
-	key := name + " " + strconv.FormatInt(user.ID, 10) + " " + strconv.Itoa(offset) + " " + r.URL.RequestURI()
+	// One allocation for the key, not one per piece: every request the
+	// cache answers makes it.
+	var b [256]byte
+	k := append(b[:0], "page:"...)
+	k = append(append(k, name...), ' ')
+	k = append(strconv.AppendInt(k, user.ID, 10), ' ')
+	k = append(strconv.AppendInt(k, int64(offset), 10), ' ')
+	key := string(append(k, r.URL.RequestURI()...))
 	body, err := s.pages.render(r.Context(), s.memo, key, token, func(ctx context.Context, marker string) ([]byte, error) {
 		p, err := build(ctx)
 		if err != nil {

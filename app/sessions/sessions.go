@@ -34,7 +34,7 @@ const CookieName = "sessionid"
 func NewManager(db *database.DB, secure bool, onError func(http.ResponseWriter, *http.Request, error)) *scs.SessionManager {
 	m := scs.New()
 	m.Store = &Store{db: db}
-	m.Codec = codec{}
+	m.Codec = &codec{}
 	m.HashTokenInStore = true
 	m.Lifetime = Lifetime
 	m.IdleTimeout = IdleTimeout
