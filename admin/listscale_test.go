@@ -2,10 +2,8 @@ package admin_test
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/uptrace/bun"
@@ -167,83 +165,6 @@ func TestChangelistCostAtScale(t *testing.T) {
 	}
 }
 
-// sqlRecorder keeps the statements run on a handle, as the database got them.
-type sqlRecorder struct {
-	mu      sync.Mutex
-	queries []string
-}
-
-func (r *sqlRecorder) BeforeQuery(ctx context.Context, _ *bun.QueryEvent) context.Context {
-	return ctx
-}
-
-func (r *sqlRecorder) AfterQuery(_ context.Context, e *bun.QueryEvent) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.queries = append(r.queries, e.Query)
-}
-
-// during returns the statements do runs.
-func (r *sqlRecorder) during(do func()) []string {
-	r.mu.Lock()
-	r.queries = nil
-	r.mu.Unlock()
-	do()
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return r.queries
-}
-
-// queryPlan is the database's plan of a query: SQLite's EXPLAIN QUERY PLAN, or
-// PostgreSQL's EXPLAIN with sequential scans and sorts priced out of
-// reach, so that a few thousand rows show what an index can serve.
-func queryPlan(t *testing.T, db *database.DB, query string) string {
-	t.Helper()
-	ctx := context.Background()
-	var q interface {
-		QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
-	} = db.Read
-	explain := "EXPLAIN QUERY PLAN "
-	if db.Kind == "postgres" {
-		tx, err := db.Read.BeginTx(ctx, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer func() { _ = tx.Rollback() }()
-		explain = "EXPLAIN "
-		for _, set := range []string{"SET LOCAL enable_seqscan = off", "SET LOCAL enable_sort = off"} {
-			if _, err := tx.ExecContext(ctx, set); err != nil {
-				t.Fatal(err)
-			}
-		}
-		q = tx
-	}
-	rows, err := q.QueryContext(ctx, explain+query)
-	if err != nil {
-		t.Fatalf("%s: %v", query, err)
-	}
-	defer rows.Close()
-	columns, err := rows.Columns()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var lines []string
-	for rows.Next() {
-		values := make([]any, len(columns))
-		for i := range values {
-			values[i] = new(any)
-		}
-		if err := rows.Scan(values...); err != nil {
-			t.Fatal(err)
-		}
-		lines = append(lines, fmt.Sprint(*values[len(values)-1].(*any))) // the detail, or PostgreSQL's one column
-	}
-	if err := rows.Err(); err != nil {
-		t.Fatal(err)
-	}
-	return strings.Join(lines, "\n")
-}
-
 // sortsRows reports whether the plan sorts rows rather than reading them in
 // an index's order.
 func sortsRows(kind, plan string) bool {
@@ -269,25 +190,20 @@ func readsIndex(kind, plan string) bool {
 func TestChangelistPagesReadFromIndexes(t *testing.T) {
 	t.Parallel()
 	db := sitetest.DB(t)
-	recorder := &sqlRecorder{}
-	db.Read = db.Read.WithQueryHook(recorder)
+	recorder := sitetest.RecordQueries(db)
 	s := newSite(t, onDB(db))
 	c := s.staff(t, "root", "*")
 	addListRows(t, db, 100)
 	if err := synthetic.Populate(context.Background(), db.Write, 2400); err != nil {
 		t.Fatal(err)
 	}
-	if db.Kind == "postgres" {
-		for _, table := range []string{"lettings_address", "lettings_letting", "profiles_profile", "auth_user"} {
-			if _, err := db.Write.ExecContext(context.Background(), "ANALYZE "+table); err != nil {
-				t.Fatal(err)
-			}
-		}
-	}
+	sitetest.Analyze(t, db, "lettings_address", "lettings_letting", "profiles_profile", "auth_user")
 	for _, l := range scaleLists {
 		for _, u := range scaleURLs(t, db, l) {
 			touch(t, db)
-			queries := recorder.during(func() { c.get(u).Want(t, 200) })
+			recorder.Take()
+			c.get(u).Want(t, 200)
+			queries := recorder.Take()
 			var page []string
 			for _, q := range queries {
 				if strings.Contains(q, " ORDER BY ") && strings.Contains(q, " LIMIT ") {
@@ -303,14 +219,14 @@ func TestChangelistPagesReadFromIndexes(t *testing.T) {
 				// what must not read the table is its count.
 				for _, q := range queries {
 					if strings.HasPrefix(q, "SELECT count(*)") && strings.Contains(q, " WHERE ") {
-						if p := queryPlan(t, db, q); !readsIndex(db.Kind, p) {
+						if p := sitetest.Plan(t, db, q, "enable_sort = off"); !readsIndex(db.Kind, p) {
 							t.Errorf("%s: the filter's count reads no index:\n%s\n%s", u, q, p)
 						}
 					}
 				}
 				continue
 			}
-			p := queryPlan(t, db, page[0])
+			p := sitetest.Plan(t, db, page[0], "enable_sort = off")
 			if sortsRows(db.Kind, p) {
 				t.Errorf("%s: the page's query sorts its rows:\n%s\n%s", u, page[0], p)
 			}

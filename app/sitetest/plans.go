@@ -37,13 +37,14 @@ func (q *Queries) AfterQuery(_ context.Context, e *bun.QueryEvent) {
 	q.list = append(q.list, e.Query)
 }
 
-// Take returns the SELECTs recorded since the last Take.
+// Take returns the queries (SELECT, or WITH … SELECT) recorded since the
+// last Take.
 func (q *Queries) Take() []string {
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	var selects []string
 	for _, s := range q.list {
-		if verb, _, _ := strings.Cut(strings.TrimSpace(s), " "); strings.EqualFold(verb, "SELECT") {
+		if verb, _, _ := strings.Cut(strings.TrimSpace(s), " "); strings.EqualFold(verb, "SELECT") || strings.EqualFold(verb, "WITH") {
 			selects = append(selects, s)
 		}
 	}
@@ -56,8 +57,9 @@ func (q *Queries) Take() []string {
 // discouraged. PostgreSQL rightly reads a table of a test's few thousand
 // rows whole; discouraged, it shows the index it would take for a table of
 // hundreds of thousands, and a query that no index serves still shows its
-// Seq Scan. Give it statistics first (Analyze).
-func Plan(t testing.TB, db *database.DB, query string) string {
+// Seq Scan. Give it statistics first (Analyze). settings are more of
+// PostgreSQL's planner settings for the plan ("enable_sort = off").
+func Plan(t testing.TB, db *database.DB, query string, settings ...string) string {
 	t.Helper()
 	ctx := context.Background()
 	var lines []string
@@ -88,8 +90,10 @@ func Plan(t testing.TB, db *database.DB, query string) string {
 	var err error
 	if db.Kind == "postgres" {
 		err = db.Read.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
-			if _, err := tx.ExecContext(ctx, "SET LOCAL enable_seqscan = off"); err != nil {
-				return err
+			for _, set := range append([]string{"enable_seqscan = off"}, settings...) {
+				if _, err := tx.ExecContext(ctx, "SET LOCAL "+set); err != nil {
+					return err
+				}
 			}
 			return explain(ctx, tx, "EXPLAIN ")
 		})
